@@ -1,0 +1,3 @@
+from stiglint.cli import main
+
+main()

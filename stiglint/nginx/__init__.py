@@ -1,0 +1,120 @@
+"""nginx support: read the tree, find STIG Manager, evaluate each endpoint."""
+
+from __future__ import annotations
+
+import re
+
+from stiglint import endpoints
+from stiglint.findings import Report, Target
+from stiglint.nginx import checks
+from stiglint.nginx.effective import Scope
+from stiglint.nginx.loader import load
+from stiglint.nginx.locations import Location, select
+from stiglint.nginx.model import Config, Directive
+from stiglint.nginx.targets import Finder, Mount
+from stiglint.settings import Settings, Version
+
+# A comment in the configuration can state the nginx release it runs on.
+_VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
+
+
+def lint(path: str, settings: Settings) -> Report:
+    """Lint the nginx configuration whose main file is `path`."""
+    config = load(path, settings.prefix)
+    report = Report("nginx", files=list(config.files), errors=list(config.errors))
+    if config.fragment:
+        report.notes.append(f"{path} has no http block; it was read as if inside http")
+    version = _version(config, settings, report)
+    finder = Finder(config)
+    maps = _maps(config)
+
+    issues: list[checks.Issue] = []
+    for server in finder.servers():
+        if settings.mounts:
+            targets = finder.from_mounts(server, settings.mounts)
+        else:
+            targets = finder.detect(server)
+        for target in targets:
+            mount = target.mount.label() if target.mount else None
+            report.targets.append(
+                Target(target.location.directive.place, target.location.label(), target.reason, mount)
+            )
+            if target.mount is None:
+                report.notes.append(
+                    f"{target.location.directive.place}: cannot work out where STIG Manager "
+                    f"is mounted from {target.location.label()}; give the mount path "
+                    "with --mount"
+                )
+        issues.extend(_check_server(server, targets, settings, version, maps, report))
+
+    report.findings = checks.collect(issues)
+    return report
+
+
+def _check_server(server, targets, settings, version, maps, report) -> list[checks.Issue]:
+    proxied = {target.location.directive for target in targets}
+    mounts: list[Mount] = []
+    for target in targets:
+        if target.mount is not None and target.mount not in mounts:
+            mounts.append(target.mount)
+
+    issues: list[checks.Issue] = []
+    for mount in mounts:
+        for endpoint in endpoints.ENDPOINTS:
+            path = mount.request_path(endpoint)
+            if path is None:
+                continue
+            selection = select(server, path)
+            for location in selection.unreadable:
+                report.notes.append(
+                    f"{location.directive.place}: the pattern of {location.label()} cannot "
+                    f"be evaluated here, so the location chosen for {path} may differ"
+                )
+            location = selection.location
+            if location is None:
+                issues.append(checks.check_unrouted(server, endpoint, path))
+                continue
+            context = checks.Context(
+                endpoint, path, location, Scope(location.directive, version), settings, maps
+            )
+            is_proxied = location.directive in proxied
+            issues.extend(checks.check_route(context, _intended(targets, path), is_proxied))
+            if not is_proxied:
+                continue
+            for check in checks.CHECKS:
+                issues.extend(check(context))
+    return issues
+
+
+def _intended(targets, path: str) -> Location | None:
+    """Return the STIG Manager prefix location that would serve `path` by prefix alone."""
+    best = None
+    for target in targets:
+        location = target.location
+        if location.is_regex or not path.startswith(location.path):
+            continue
+        if best is None or len(location.path) > len(best.path):
+            best = location
+    return best
+
+
+def _maps(config: Config) -> dict[str, Directive]:
+    found: dict[str, Directive] = {}
+    for directive in config.root.walk():
+        if directive.name == "map" and len(directive.args) >= 2:
+            found[directive.args[1].lstrip("$")] = directive
+    return found
+
+
+def _version(config: Config, settings: Settings, report: Report) -> Version:
+    if settings.version_given("nginx"):
+        return settings.version("nginx")
+    for file, comments in config.comments.items():
+        for line, text in comments:
+            match = _VERSION_COMMENT.match(text)
+            if match:
+                try:
+                    return Version.parse(match.group(1))
+                except ValueError as exc:
+                    report.notes.append(f"{file}:{line}: {exc}")
+    return settings.version("nginx")

@@ -1,0 +1,450 @@
+"""The nginx rules: what breaks for each STIG Manager endpoint at its location.
+
+Each check looks at one endpoint at the location nginx selects for it and returns
+`Issue`s. An issue is placed at the directive that decides the bad value, or at
+the location when a built-in default is to blame; `collect` merges issues of one
+rule at one place into a single finding that names every endpoint affected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stiglint import catalogue
+from stiglint.endpoints import Endpoint, Kind
+from stiglint.findings import Finding, Place, Severity
+from stiglint.nginx.effective import Headers, Scope
+from stiglint.nginx.locations import Location
+from stiglint.nginx.model import Directive
+from stiglint.nginx.values import format_seconds, format_size, parse_size, parse_time
+from stiglint.settings import Settings
+
+FORWARDED = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host")
+_CANONICAL = {
+    "host": "Host",
+    "x-forwarded-for": "X-Forwarded-For",
+    "x-forwarded-proto": "X-Forwarded-Proto",
+    "x-forwarded-host": "X-Forwarded-Host",
+    "upgrade": "Upgrade",
+    "connection": "Connection",
+}
+_STREAM_TYPES = {Kind.SSE: "text/event-stream", Kind.NDJSON: "application/x-ndjson"}
+_FORWARDED_VALUES = {
+    "x-forwarded-for": "$proxy_add_x_forwarded_for",
+    "x-forwarded-proto": "$scheme",
+    "x-forwarded-host": "$host",
+}
+
+
+@dataclass
+class Issue:
+    rule: str
+    place: Place
+    # Message text; "{endpoints}" is replaced by the endpoints affected.
+    message: str
+    fix: str
+    endpoint: str
+    severity: Severity | None = None
+    # What breaks for this kind of endpoint; merged issues list each once.
+    detail: str = ""
+
+
+@dataclass
+class Context:
+    """One endpoint at the location that serves it."""
+
+    endpoint: Endpoint
+    path: str
+    location: Location
+    scope: Scope
+    settings: Settings
+    # `map` blocks by the variable they define: the source variable and the block.
+    maps: dict[str, Directive]
+
+    @property
+    def label(self) -> str:
+        return f"{self.endpoint.method} {self.path}"
+
+    def place_of(self, directive: Directive | None) -> Place:
+        return (directive or self.location.directive).place
+
+
+def header_name(name: str) -> str:
+    return _CANONICAL.get(name, name)
+
+
+def check_body_size(context: Context) -> list[Issue]:
+    if context.endpoint.kind is not Kind.UPLOAD:
+        return []
+    value = context.scope.get("client_max_body_size", ["1m"])
+    size = parse_size(value.first)
+    if size is None or size == 0 or size >= context.settings.body_size_min:
+        return []
+    where = "the default" if value.directive is None else f"client_max_body_size {value.first}"
+    return [
+        Issue(
+            "BODY-SIZE-LIMIT",
+            context.place_of(value.directive),
+            f"{{endpoints}} accepts request bodies of at most {format_size(size)} "
+            f"({where}): imports of STIG, checklist and archive files larger than "
+            "that fail with 413 Request Entity Too Large before they reach STIG Manager",
+            f"client_max_body_size {format_size(context.settings.body_size_min)};",
+            context.label,
+        )
+    ]
+
+
+def check_buffering(context: Context) -> list[Issue]:
+    if not context.endpoint.streams:
+        return []
+    scope = context.scope
+    ignored = scope.get("proxy_ignore_headers")
+    if not any(arg.lower() == "x-accel-buffering" for arg in ignored.args):
+        return []
+    buffering = scope.get("proxy_buffering", ["on"])
+    if buffering.first.lower() != "on":
+        return []
+
+    worse = _buffering_aggravators(context)
+    severity = Severity.ERROR if worse else Severity.WARNING
+    because = "; ".join(worse) if worse else (
+        "it still streams while the upstream answers chunked over HTTP/1.1 to a "
+        "plain-HTTP listener, but any TLS listener, HTTP/1.0 upstream or gzip holds it"
+    )
+    return [
+        Issue(
+            "BUFFERING-FORCED",
+            context.place_of(ignored.directive),
+            "{endpoints} is buffered: proxy_ignore_headers X-Accel-Buffering makes nginx "
+            "ignore the app's 'X-Accel-Buffering: no', so progress and state events "
+            f"arrive late or all at once ({because})",
+            "proxy_buffering off;\n"
+            "# or drop X-Accel-Buffering from proxy_ignore_headers",
+            context.label,
+            severity,
+        )
+    ]
+
+
+def _buffering_aggravators(context: Context) -> list[str]:
+    scope = context.scope
+    found = []
+    server = scope.server()
+    if server is not None and _listens_tls(server):
+        found.append("the server listens with TLS, whose buffer holds small writes")
+    if scope.http_version().first == "1.0":
+        found.append("the upstream is spoken to in HTTP/1.0, so the app closes-delimits the stream")
+    if scope.get("gzip", ["off"]).first.lower() == "on":
+        types = [arg.lower() for arg in scope.get("gzip_types", ["text/html"]).args]
+        stream_type = _STREAM_TYPES[context.endpoint.kind]
+        if "*" in types or stream_type in types:
+            found.append(f"gzip compresses {stream_type} and accumulates while buffering")
+    cache = scope.get("proxy_cache", ["off"])
+    if cache.first.lower() != "off":
+        found.append("proxy_cache is on for this location")
+    return found
+
+
+def _listens_tls(server: Directive) -> bool:
+    if any("ssl" in listen.args[1:] for listen in server.children("listen")):
+        return True
+    # `ssl on;` is the form nginx removed in 1.25.1; older configurations still use it.
+    ssl = server.child("ssl")
+    return ssl is not None and ssl.args[:1] == ["on"]
+
+
+def check_websocket(context: Context) -> list[Issue]:
+    if context.endpoint.kind is not Kind.WEBSOCKET:
+        return []
+    scope = context.scope
+    headers = scope.headers()
+    problems: list[tuple[str, Directive | None]] = []
+
+    version = scope.http_version()
+    if version.first == "1.0":
+        if version.directive is None:
+            problems.append(("nginx speaks HTTP/1.0 to the upstream by default before 1.29.7", None))
+        else:
+            problems.append(("proxy_http_version is 1.0", version.directive))
+
+    upgrade = headers.get("upgrade")
+    if upgrade is None or not _is_upgrade_source(upgrade):
+        problems.append(_header_problem(headers, "upgrade", upgrade, "$http_upgrade"))
+
+    connection = headers.get("connection")
+    if connection is None or not _carries_upgrade(connection, context.maps):
+        problems.append(_header_problem(headers, "connection", connection, '"upgrade"'))
+
+    if not problems:
+        return []
+    directives = {directive for _, directive in problems}
+    place = context.place_of(directives.pop() if len(directives) == 1 else None)
+    reasons = "; ".join(text for text, _ in problems)
+    fix = (
+        "proxy_http_version 1.1;\n"
+        "proxy_set_header Upgrade $http_upgrade;\n"
+        'proxy_set_header Connection "upgrade";'
+    )
+    if headers.level is not None or headers.dropped:
+        fix += "\n# a location with its own proxy_set_header must repeat Host and X-Forwarded-*"
+    return [
+        Issue(
+            "WEBSOCKET-UPGRADE",
+            place,
+            "{endpoints} cannot upgrade to a WebSocket, so the app's log stream never "
+            f"connects: {reasons}",
+            fix,
+            context.label,
+        )
+    ]
+
+
+def _is_upgrade_source(value: str) -> bool:
+    return value == "$http_upgrade" or value.lower() == "websocket"
+
+
+def _carries_upgrade(value: str, maps: dict[str, Directive]) -> bool:
+    if _has_upgrade_token(value):
+        return True
+    variable = re.fullmatch(r"\$(\w+)|\$\{(\w+)\}", value)
+    if not variable:
+        return False
+    block = maps.get(variable.group(1) or variable.group(2))
+    if block is None or not block.args or block.args[0] != "$http_upgrade":
+        return False
+    return any(_has_upgrade_token(" ".join(entry.args)) for entry in block.block or ())
+
+
+def _has_upgrade_token(value: str) -> bool:
+    return any(token.lower() == "upgrade" for token in re.split(r"[\s,]+", value) if token)
+
+
+def _header_problem(
+    headers: Headers, name: str, value: str | None, expected: str
+) -> tuple[str, Directive | None]:
+    title = header_name(name)
+    dropped = headers.dropped.get(name)
+    if dropped is not None:
+        return (
+            f"the {title} header set at {dropped.place} is dropped because "
+            f"{_level_label(headers.level)} sets its own proxy_set_header",
+            None,
+        )
+    if value is None:
+        return (f"the {title} header is not passed on (expected {expected})", None)
+    if headers.directive(name) is None:
+        return (f"nginx sends '{title}: {value}' by default", None)
+    shown = f'"{value}"' if value else '""'
+    return (f"proxy_set_header {title} {shown} does not ask for an upgrade", headers.directive(name))
+
+
+def _level_label(level: Directive | None) -> str:
+    if level is None:
+        return "this location"
+    if level.name == "location":
+        return f"{Location.of(level).label()} (line {level.line})"
+    return f"the {level.name} block at line {level.line}"
+
+
+def check_timeout(context: Context) -> list[Issue]:
+    endpoint = context.endpoint
+    if not endpoint.long_lived:
+        return []
+    issues = []
+    read = context.scope.get("proxy_read_timeout", ["60s"])
+    issue = _timeout_issue(context, "proxy_read_timeout", read.first, read.directive)
+    if issue:
+        issues.append(issue)
+    if endpoint.kind is Kind.WEBSOCKET:
+        # nginx arms proxy_send_timeout only while a write to the upstream is
+        # blocked, so its default never closes an idle socket; an explicit small
+        # value can still cut one when the app stops reading.
+        send = context.scope.get("proxy_send_timeout")
+        if send.directive is not None:
+            seconds = parse_time(send.first)
+            if seconds is not None and seconds <= context.settings.timeout_error_seconds:
+                issue = _timeout_issue(context, "proxy_send_timeout", send.first, send.directive)
+                if issue:
+                    issues.append(issue)
+    return issues
+
+
+def _timeout_issue(
+    context: Context, name: str, text: str, directive: Directive | None
+) -> Issue | None:
+    seconds = parse_time(text)
+    if seconds is None:
+        return None
+    settings = context.settings
+    shown = f"{name} {text}" if directive else f"the default {name} of {text}"
+    kind = context.endpoint.kind
+    if seconds <= settings.timeout_error_seconds:
+        symptom = {
+            Kind.SSE: "the state event stream is cut between the app's 30 s keepalives "
+            "and the browser reconnects again and again",
+            Kind.NDJSON: "the progress stream is truncated after a 200 status whenever "
+            "the app is quiet that long",
+            Kind.WEBSOCKET: "the log socket is closed between the app's 30 s pings",
+        }[kind]
+        rule = "TIMEOUT-STREAM-CUT"
+    elif seconds < settings.timeout_warning_seconds:
+        symptom = {
+            Kind.SSE: "the stream survives on the app's 30 s keepalive, but the guide "
+            f"recommends {format_seconds(settings.timeout_warning_seconds)}",
+            Kind.NDJSON: "an export or clone whose progress pauses longer than "
+            f"{format_seconds(seconds)} is truncated",
+            Kind.WEBSOCKET: f"an idle log socket is closed after {format_seconds(seconds)}",
+        }[kind]
+        rule = "TIMEOUT-BELOW-RECOMMENDED"
+    else:
+        return None
+    return Issue(
+        rule,
+        context.place_of(directive),
+        f"{{endpoints}} time out after {format_seconds(seconds)} without data ({shown})",
+        f"{name} {format_seconds(settings.timeout_warning_seconds)};",
+        context.label,
+        detail=symptom,
+    )
+
+
+def check_forwarded(context: Context) -> list[Issue]:
+    headers = context.scope.headers()
+    issues: list[Issue] = []
+
+    dropped = [name for name in ("host", *FORWARDED) if name in headers.dropped]
+    if dropped and headers.level is not None:
+        first = headers.level.children("proxy_set_header")[0]
+        names = ", ".join(
+            f"{header_name(name)} (set at {headers.dropped[name].place})" for name in dropped
+        )
+        fix = "\n".join(
+            f"proxy_set_header {headers.dropped[name].args[0]} "
+            f"{' '.join(headers.dropped[name].args[1:])};"
+            for name in dropped
+        )
+        issues.append(
+            Issue(
+                "FORWARDED-HEADERS-DROPPED",
+                first.place,
+                f"{_level_label(headers.level)} sets its own proxy_set_header, so nginx "
+                f"drops every header set at an outer level: {names} no longer reach "
+                "STIG Manager for {endpoints}",
+                fix,
+                context.label,
+            )
+        )
+
+    has_forwarded = bool(headers.get("forwarded"))
+    missing = [
+        name
+        for name in FORWARDED
+        if not headers.get(name) and name not in headers.dropped and not has_forwarded
+    ]
+    if missing:
+        names = ", ".join(header_name(name) for name in missing)
+        issues.append(
+            Issue(
+                "FORWARDED-HEADERS-MISSING",
+                context.location.directive.place,
+                f"{names} not sent to STIG Manager at {context.location.label()}: the app "
+                "and Keycloak (KC_PROXY_HEADERS=xforwarded) build redirect and token "
+                "URLs with the wrong scheme or host",
+                "\n".join(f"proxy_set_header {header_name(n)} {_FORWARDED_VALUES[n]};" for n in missing),
+                context.label,
+            )
+        )
+
+    host = headers.get("host")
+    if "host" not in headers.dropped and host in (None, "", "$proxy_host", "$upstream_addr"):
+        directive = headers.directive("host")
+        shown = f"proxy_set_header Host {host}" if directive else "nginx's default Host $proxy_host"
+        issues.append(
+            Issue(
+                "FORWARDED-HOST",
+                context.place_of(directive),
+                f"STIG Manager receives the upstream address as Host at "
+                f"{context.location.label()} ({shown}), not the name clients use",
+                "proxy_set_header Host $host;",
+                context.label,
+            )
+        )
+    return issues
+
+
+def check_route(
+    context: Context, intended: Location | None, proxied: bool
+) -> list[Issue]:
+    """Flag an endpoint that a location without STIG Manager behind it takes over."""
+    location = context.location
+    if proxied:
+        return []
+    if intended is not None and intended is not location:
+        why = f"it takes the request from {intended.label()} (line {intended.directive.line})"
+    else:
+        why = "no location proxies it to STIG Manager"
+    return [
+        Issue(
+            "ROUTE-SHADOWED",
+            location.directive.place,
+            f"{{endpoints}} is served by {location.label()}, which does not proxy to "
+            f"STIG Manager: {why}",
+            "# give the endpoint a location that proxies to STIG Manager, or narrow "
+            f"the pattern of {location.label()}",
+            context.label,
+        )
+    ]
+
+
+def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:
+    """An endpoint that no location of the server matches at all."""
+    return Issue(
+        "ROUTE-SHADOWED",
+        server.place,
+        "{endpoints} matches no location in this server, so nginx serves it from "
+        "the server's root instead of proxying it to STIG Manager",
+        "# add a location that proxies this path to STIG Manager",
+        f"{endpoint.method} {path}",
+    )
+
+
+CHECKS = (check_body_size, check_buffering, check_websocket, check_timeout, check_forwarded)
+
+
+def collect(issues: list[Issue]) -> list[Finding]:
+    """Merge issues of one rule at one place into one finding per place."""
+    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str]]] = {}
+    for issue in issues:
+        key = (issue.rule, issue.place)
+        if key not in merged:
+            merged[key] = (issue, [], [])
+        _, labels, details = merged[key]
+        if issue.endpoint not in labels:
+            labels.append(issue.endpoint)
+        if issue.detail and issue.detail not in details:
+            details.append(issue.detail)
+
+    findings = []
+    for issue, labels, details in merged.values():
+        rule = catalogue.get(issue.rule)
+        message = issue.message.replace("{endpoints}", _join(labels))
+        if details:
+            message += ": " + "; ".join(details)
+        findings.append(
+            Finding(
+                issue.rule,
+                issue.severity or rule.severity,
+                issue.place,
+                message,
+                issue.fix,
+                tuple(labels),
+            )
+        )
+    return findings
+
+
+def _join(labels: list[str]) -> str:
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]

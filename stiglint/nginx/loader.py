@@ -1,0 +1,227 @@
+"""Reading an nginx configuration tree: crossplane per file, includes our own way.
+
+Includes are followed here rather than by crossplane so that they behave as in
+nginx (src/core/ngx_conf_file.c, ngx_conf_include): a relative path resolves
+against the directory of the main file (or the given prefix), a pattern with
+`*`, `?` or `[` expands in sorted order and may match nothing, a literal path
+must exist, and a file included from two places is spliced into both.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+import crossplane
+
+from stiglint.findings import InputError, Place
+from stiglint.nginx import lua
+from stiglint.nginx.model import Config, Directive
+from stiglint.nginx.syntax import check_syntax
+
+lua.register()
+
+# Directives that only make sense inside `http`; a file whose top level holds
+# them is a fragment such as conf.d/site.conf.
+_HTTP_LEVEL = frozenset(
+    {"server", "upstream", "map", "geo", "split_clients", "proxy_cache_path", "log_format"}
+)
+_SERVER_LEVEL = frozenset({"location", "listen", "server_name"})
+
+# nginx's own escapes inside tokens (ngx_conf_read_token): \" \' \\ \t \r \n.
+_ESCAPE = re.compile(r"\\([\"'\\trn])")
+_ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "r": "\r", "n": "\n"}
+
+_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def unescape(arg: str) -> str:
+    if "\\" not in arg:
+        return arg
+    return _ESCAPE.sub(lambda match: _ESCAPED[match.group(1)], arg)
+
+
+class _Loader:
+    def __init__(self, main_file: str, prefix: str | None) -> None:
+        self.main_file = main_file
+        self.base_dir = prefix or os.path.dirname(os.path.abspath(main_file))
+        self.config = Config(main_file, Directive("", [], main_file, 0, block=[]))
+        self.payloads: dict[str, list[dict] | None] = {}
+        self.stack: list[str] = []
+
+    def load(self) -> Config:
+        statements = self._parse_file(self.main_file, None)
+        if statements is None:
+            return self.config
+        root = self.config.root
+        self.stack.append(os.path.realpath(self.main_file))
+        top = self._convert(statements, self.main_file, root, None)
+        self.stack.pop()
+        root.block = self._place_fragment(top)
+        return self.config
+
+    def _place_fragment(self, top: list[Directive]) -> list[Directive]:
+        """Wrap a fragment in the synthetic blocks nginx would have around it."""
+        names = {directive.name for directive in top}
+        if names & {"http", "events", "stream", "mail"} or not top:
+            return top
+        self.config.fragment = True
+        root = self.config.root
+        http = Directive("http", [], self.main_file, 0, parent=root, block=[])
+        if names & _SERVER_LEVEL and not names & _HTTP_LEVEL:
+            server = Directive("server", [], self.main_file, 0, parent=http, block=top)
+            http.block = [server]
+            for directive in top:
+                directive.parent = server
+        else:
+            http.block = top
+            for directive in top:
+                directive.parent = http
+        return [http]
+
+    def _parse_file(self, path: str, include: Directive | None) -> list[dict] | None:
+        key = os.path.realpath(path)
+        if key in self.payloads:
+            return self.payloads[key]
+        self.payloads[key] = None
+        text = self._read(path, include)
+        if text is None:
+            return None
+        self.config.files.append(path)
+        self.config.errors.extend(check_syntax(text, path))
+        payload = crossplane.parse(
+            path,
+            onerror=_error_fields,
+            single=True,
+            comments=True,
+            check_ctx=False,
+            check_args=False,
+        )
+        own_lines = {error.place.line for error in self.config.errors if error.place.file == path}
+        for error in payload["errors"]:
+            message, line = error.get("callback") or (error["error"], error["line"])
+            if not message or line is None or line in own_lines:
+                # crossplane's message for an unterminated quote is empty; the
+                # pre-check above has already reported it with its line.
+                if any(e.place.file == path for e in self.config.errors):
+                    continue
+                message = message or "could not parse the file"
+            self.config.errors.append(
+                InputError(Place(path, line), message, "nginx -t rejects this too")
+            )
+        statements = payload["config"][0]["parsed"] if payload["config"] else []
+        self.payloads[key] = statements
+        return statements
+
+    def _read(self, path: str, include: Directive | None) -> str | None:
+        place = include.place if include else Place(path)
+        try:
+            if os.path.getsize(path) > _MAX_FILE_BYTES:
+                raise _Unreadable("file is larger than 64 MiB")
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except IsADirectoryError:
+            self._error(place, f"{path} is a directory, not a configuration file",
+                        "name the main file, such as /etc/nginx/nginx.conf")
+            return None
+        except FileNotFoundError:
+            self._error(place, f"{path}: file not found", "check the path")
+            return None
+        except PermissionError:
+            self._error(place, f"{path}: permission denied", "run as a user that can read it")
+            return None
+        except (OSError, _Unreadable) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self._error(place, f"{path}: cannot read: {reason}", "check the file")
+            return None
+        if b"\0" in data:
+            self._error(place, f"{path} is not a text file", "name an nginx configuration file")
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def _error(self, place: Place, message: str, hint: str) -> None:
+        self.config.errors.append(InputError(place, message, hint))
+
+    def _convert(
+        self,
+        statements: list[dict],
+        file: str,
+        parent: Directive,
+        included_by: Directive | None,
+    ) -> list[Directive]:
+        converted: list[Directive] = []
+        record_comments = file not in self.config.comments
+        comments = self.config.comments.setdefault(file, [])
+        for statement in statements:
+            name = statement["directive"]
+            line = statement["line"]
+            if name == "#":
+                if record_comments:
+                    comments.append((line, statement.get("comment", "")))
+                continue
+            directive = Directive(
+                name.lstrip("\ufeff"),
+                [unescape(arg) for arg in statement["args"]],
+                file,
+                line,
+                parent=parent,
+                included_by=included_by,
+            )
+            if directive.name == "include" and directive.args:
+                converted.extend(self._include(directive, parent))
+                continue
+            if "block" in statement:
+                directive.block = self._convert(statement["block"], file, directive, included_by)
+            converted.append(directive)
+        return converted
+
+    def _include(self, include: Directive, parent: Directive) -> list[Directive]:
+        pattern = include.args[0]
+        if not os.path.isabs(pattern):
+            pattern = os.path.join(self.base_dir, pattern)
+        if glob.has_magic(pattern):
+            paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
+        elif os.path.exists(pattern):
+            paths = [pattern]
+        else:
+            self._error(
+                include.place,
+                f'include file "{pattern}" not found',
+                "create it or fix the path: nginx refuses to start without it",
+            )
+            return []
+
+        spliced: list[Directive] = []
+        for path in paths:
+            key = os.path.realpath(path)
+            if key in self.stack:
+                chain = " -> ".join(os.path.basename(p) for p in [*self.stack, key])
+                self._error(
+                    include.place,
+                    f"include cycle: {chain}",
+                    "remove the include that leads back to a file already open",
+                )
+                continue
+            statements = self._parse_file(path, include)
+            if statements is None:
+                continue
+            self.stack.append(key)
+            spliced.extend(self._convert(statements, path, parent, include))
+            self.stack.pop()
+        return spliced
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _error_fields(exc: Exception) -> tuple[str, int | None]:
+    """Keep crossplane's reason and line apart; its str() embeds "in file:line"."""
+    message = getattr(exc, "strerror", None) or str(exc)
+    return message, getattr(exc, "lineno", None)
+
+
+def load(path: str, prefix: str | None = None) -> Config:
+    """Parse the configuration whose main file is `path`, following its includes."""
+    return _Loader(path, prefix).load()

@@ -1,0 +1,163 @@
+"""Finding the locations that proxy to STIG Manager, and the path it is mounted at."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stiglint import endpoints
+from stiglint.nginx.locations import Location, locations_in, select
+from stiglint.nginx.model import Config, Directive
+
+_PROXY_PASS = re.compile(
+    r"(?P<scheme>[a-z]+)://(?P<authority>unix:[^:]*:?|\[[^\]]*\](?::\d+)?|[^/]*)(?P<uri>/.*)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    scheme: str
+    host: str
+    port: int | None
+    # The URI part of proxy_pass; None when there is none (request URI passed as is).
+    uri: str | None
+
+    @classmethod
+    def parse(cls, target: str) -> Upstream | None:
+        match = _PROXY_PASS.fullmatch(target)
+        if not match:
+            return None
+        authority = match.group("authority")
+        host, port = authority, None
+        if not authority.startswith("unix:"):
+            port_match = re.fullmatch(r"(\[[^\]]*\]|[^:]*):(\d+)", authority)
+            if port_match:
+                host, port = port_match.group(1), int(port_match.group(2))
+        return cls(match.group("scheme").lower(), host, port, match.group("uri"))
+
+
+@dataclass(frozen=True)
+class Mount:
+    """Public paths of the app's root and of its API base."""
+
+    root: str | None
+    api: str
+
+    def request_path(self, endpoint: endpoints.Endpoint) -> str | None:
+        if endpoint.path.startswith("api/"):
+            return self.api + endpoint.path[len("api/") :]
+        if self.root is None:
+            return None
+        return self.root + endpoint.path
+
+    def label(self) -> str:
+        return self.root if self.root is not None else self.api
+
+
+@dataclass(eq=False)
+class Target:
+    location: Location
+    proxy_pass: Directive
+    reason: str
+    mount: Mount | None
+
+
+def _slash(path: str) -> str:
+    return path if path.endswith("/") else path + "/"
+
+
+def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
+    """Work out where the app's root and API sit in the public URL space."""
+    if location.is_regex or location.modifier == "@":
+        return None
+    public = _slash(location.path)
+    uri = upstream.uri if upstream else None
+    if uri is None:
+        # The request URI reaches the app unchanged.
+        if public.endswith("/api/"):
+            return Mount(public[: -len("api/")], public)
+        return Mount(public, public + "api/")
+    if uri.rstrip("/") == "/api" or uri.rstrip("/").endswith("/api"):
+        if public.endswith("/api/"):
+            return Mount(public[: -len("api/")], public)
+        # The API is published under another name; the app's root is not.
+        return Mount(None, public)
+    return Mount(public, public + "api/")
+
+
+class Finder:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.upstreams: dict[str, Directive] = {}
+        for directive in config.root.walk():
+            if directive.name == "upstream" and directive.args and directive.block is not None:
+                self.upstreams.setdefault(directive.args[0], directive)
+
+    def servers(self) -> list[Directive]:
+        return [
+            directive
+            for directive in self.config.root.walk()
+            if directive.name == "server"
+            and directive.block is not None
+            and directive.parent is not None
+            and directive.parent.name == "http"
+        ]
+
+    def reason(self, proxy_pass: Directive) -> str | None:
+        """Return why this proxy_pass looks like STIG Manager, or None."""
+        if not proxy_pass.args:
+            return None
+        upstream = Upstream.parse(proxy_pass.args[0])
+        if upstream is None:
+            return None
+        group = self.upstreams.get(upstream.host)
+        if endpoints.looks_like_stigman(upstream.host):
+            kind = "upstream" if group is not None else "proxy_pass host"
+            return f"{kind} {upstream.host!r} is named like STIG Manager"
+        if upstream.port == endpoints.DEFAULT_PORT:
+            return f"proxy_pass port {upstream.port} is STIG Manager's default port"
+        if group is None:
+            return None
+        for server in group.children("server"):
+            address = server.args[0] if server.args else ""
+            port = address.rpartition(":")[2]
+            if endpoints.looks_like_stigman(address):
+                return f"upstream {upstream.host!r} has server {address!r}, named like STIG Manager"
+            if port == str(endpoints.DEFAULT_PORT):
+                return f"upstream {upstream.host!r} has server {address!r} on port 54000"
+        return None
+
+    def detect(self, server: Directive) -> list[Target]:
+        """Return the locations in `server` whose proxy_pass looks like STIG Manager."""
+        found: list[Target] = []
+        pending = list(locations_in(server))
+        while pending:
+            location = pending.pop(0)
+            proxy_pass = location.directive.child("proxy_pass")
+            if proxy_pass is not None:
+                reason = self.reason(proxy_pass)
+                if reason:
+                    upstream = Upstream.parse(proxy_pass.args[0])
+                    mount = mount_for(location, upstream)
+                    if mount is None and location.is_regex and location.regex is not None:
+                        if location.regex.search("/api/op/state/sse"):
+                            mount = Mount("/", "/api/")
+                    found.append(Target(location, proxy_pass, reason, mount))
+            pending.extend(locations_in(location.directive))
+        return found
+
+    def from_mounts(self, server: Directive, mounts: tuple[str, ...]) -> list[Target]:
+        """Return the proxying locations that serve the given mount paths."""
+        found: list[Target] = []
+        for root in mounts:
+            mount = Mount(_slash(root), _slash(root) + "api/")
+            location = select(server, mount.api + "op/state/sse").location
+            if location is None:
+                continue
+            proxy_pass = location.directive.child("proxy_pass")
+            if proxy_pass is None:
+                continue
+            reason = f"it serves the STIG Manager mount path {mount.root} given in the settings"
+            found.append(Target(location, proxy_pass, reason, mount))
+        return found
