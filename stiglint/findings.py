@@ -93,6 +93,9 @@ class Report:
     errors: list[InputError] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Line ranges of blocks (sections) by file: (first line, last line), so that a
+    # suppression comment above a block can cover everything inside it.
+    blocks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def extend(self, other: Report) -> None:
         self.files.extend(f for f in other.files if f not in self.files)
@@ -100,3 +103,5 @@ class Report:
         self.errors.extend(other.errors)
         self.targets.extend(other.targets)
         self.notes.extend(other.notes)
+        for file, ranges in other.blocks.items():
+            self.blocks.setdefault(file, []).extend(ranges)
