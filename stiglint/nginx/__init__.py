@@ -21,7 +21,9 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 def lint(path: str, settings: Settings) -> Report:
     """Lint the nginx configuration whose main file is `path`."""
     config = load(path, settings.prefix)
-    report = Report("nginx", files=list(config.files), errors=list(config.errors))
+    report = Report(
+        "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks
+    )
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
     version = _version(config, settings, report)

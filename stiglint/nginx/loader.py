@@ -89,7 +89,9 @@ class _Loader:
         if text is None:
             return None
         self.config.files.append(path)
-        self.config.errors.extend(check_syntax(text, path))
+        errors, blocks = check_syntax(text, path)
+        self.config.errors.extend(errors)
+        self.config.blocks[path] = blocks
         payload = crossplane.parse(
             path,
             onerror=_error_fields,
