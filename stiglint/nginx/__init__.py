@@ -11,7 +11,7 @@ from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
 from stiglint.nginx.locations import Location, select
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.targets import Finder, Mount
+from stiglint.nginx.targets import Finder, Mount, Upstream
 from stiglint.settings import Settings, Version
 
 # A comment in the configuration can state the nginx release it runs on.
@@ -54,7 +54,7 @@ def lint(path: str, settings: Settings) -> Report:
 
 
 def _check_server(server, targets, settings, version, maps, report) -> list[checks.Issue]:
-    proxied = {target.location.directive for target in targets}
+    proxied = {target.location.directive: target for target in targets}
     mounts: list[Mount] = []
     for target in targets:
         if target.mount is not None and target.mount not in mounts:
@@ -83,6 +83,9 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             issues.extend(checks.check_route(context, _intended(targets, path), is_proxied))
             if not is_proxied:
                 continue
+            upstream = Upstream.parse(proxied[location.directive].proxy_pass.args[0])
+            uri = upstream.uri if upstream else None
+            issues.extend(checks.check_upstream_path(context, location.path, uri))
             for check in checks.CHECKS:
                 issues.extend(check(context))
     return issues
