@@ -231,7 +231,7 @@ def test_socket_location_that_strips_its_prefix(nginx):
         "  }\n"
         "}\n"
     )
-    assert nginx.codes(text) == ["ROUTE-PATH:18"]
+    assert nginx.codes(text) == ["ROUTE-PATH:17"]
 
 
 def test_websocket_separate_socket_location(nginx):
