@@ -1,12 +1,11 @@
-import os
+import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-# CI and developers have the shared corpus of real configurations beside the
-# repository; STIGLINT_CORPUS points elsewhere.
-CORPUS = Path(os.environ.get("STIGLINT_CORPUS", REPO.parent / "shared" / "corpus"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from paths import CORPUS  # noqa: E402
 
 
 @pytest.fixture
