@@ -116,14 +116,14 @@ def check_buffering(context: Context) -> list[Issue]:
         Issue(
             "BUFFERING-FORCED",
             context.place_of(ignored.directive),
-            "{endpoints} is buffered: proxy_ignore_headers X-Accel-Buffering makes nginx "
-            "ignore the app's 'X-Accel-Buffering: no', so progress and state events "
-            "arrive late or all at once",
+            "Responses of {endpoints} are buffered: proxy_ignore_headers "
+            "X-Accel-Buffering makes nginx ignore the app's 'X-Accel-Buffering: no', so "
+            "progress and state events arrive late or all at once",
             "proxy_buffering off;\n"
             "# or drop X-Accel-Buffering from proxy_ignore_headers",
             context.label,
             severity,
-            detail=f"{context.endpoint.kind.value}: {because}",
+            detail=because,
         )
     ]
 
@@ -303,7 +303,8 @@ def _timeout_issue(
     return Issue(
         rule,
         context.place_of(directive),
-        f"{{endpoints}} time out after {format_seconds(seconds)} without data ({shown})",
+        f"Connections to {{endpoints}} are closed after {format_seconds(seconds)} "
+        f"without data ({shown})",
         f"{name} {format_seconds(settings.timeout_warning_seconds)};",
         context.label,
         detail=symptom,
