@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from stiglint import endpoints
 from stiglint.findings import Place, Report, Target
 from stiglint.haproxy import checks
@@ -12,10 +10,7 @@ from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import Request, route
 from stiglint.haproxy.targets import Finder
 from stiglint.haproxy.targets import Target as Route
-from stiglint.settings import Settings, Version
-
-# A comment in the configuration can state the HAProxy release it runs on.
-_VERSION_COMMENT = re.compile(r"#\s*stiglint:\s*haproxy-version\s*=\s*(\S+)")
+from stiglint.settings import Settings
 
 
 def lint(path: str, settings: Settings) -> Report:
@@ -153,10 +148,3 @@ def _shadowed(place: Place, label: str, why: str) -> checks.Issue:
         "use_backend stigman if { path_beg /api/ /socket/ }",
         label,
     )
-
-
-def _version(text: str) -> Version | None:
-    try:
-        return Version.parse(text)
-    except ValueError:
-        return None

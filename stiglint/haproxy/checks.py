@@ -126,25 +126,30 @@ def check_unitless(context: Context) -> list[Issue]:
 
 
 def check_timeout_missing(context: Context) -> list[Issue]:
-    wanted = [(context.frontend, "client")]
-    wanted += [(context.backend, "connect"), (context.backend, "server")]
+    wanted = {"client": context.frontend}
+    wanted.update(connect=context.backend, server=context.backend)
+    missing: dict[int, tuple[Proxy, list[str]]] = {}
+    for kind, proxy in wanted.items():
+        if proxy.timeout(kind) is None:
+            missing.setdefault(id(proxy), (proxy, []))[1].append(kind)
     issues = []
-    for proxy, kind in wanted:
-        if proxy.timeout(kind) is not None:
-            continue
-        value = "5s" if kind == "connect" else "3600s"
+    for proxy, kinds in missing.values():
+        names = " and ".join(f"timeout {kind}" for kind in kinds)
         issues.append(
             Issue(
                 "TIMEOUT-MISSING",
                 proxy.section.place,
-                f"{proxy.label()} sets no timeout {kind}, so it is infinite and HAProxy "
-                "warns about it at startup: connections to a client or server that "
-                "went away stay open, and {endpoints} are never cut for being idle",
-                f"timeout {kind} {value}",
+                f"{proxy.label()} sets no {names}, so HAProxy waits forever and warns "
+                "about the missing timeouts at startup: connections to a client or "
+                "server that went away stay open and use up maxconn",
+                "\n".join(f"timeout {kind} {_MISSING_VALUES[kind]}" for kind in kinds),
                 context.label,
             )
         )
     return issues
+
+
+_MISSING_VALUES = {"client": "3600s", "connect": "5s", "server": "3600s"}
 
 
 def check_timeout(context: Context) -> list[Issue]:
@@ -434,14 +439,17 @@ def check_forwarded(context: Context) -> list[Issue]:
         if name.lower() not in present and "forwarded" not in present
     ]
     if missing:
+        aside = ""
+        if "x-forwarded-for" in present:
+            aside = " (option forwardfor adds only X-Forwarded-For)"
         issues.append(
             Issue(
                 "FORWARDED-HEADERS-MISSING",
                 context.frontend.section.place,
                 f"{', '.join(missing)} not sent to STIG Manager by "
-                f"{context.frontend.label()} (option forwardfor adds only "
-                "X-Forwarded-For): the app and Keycloak (KC_PROXY_HEADERS=xforwarded) "
-                "build redirect and token URLs with the wrong scheme or host",
+                f"{context.frontend.label()}{aside}: the app and Keycloak "
+                "(KC_PROXY_HEADERS=xforwarded) build redirect and token URLs with the "
+                "wrong scheme or host",
                 "\n".join(_FORWARDED_FIX[name] for name in missing),
                 context.label,
             )

@@ -1,4 +1,4 @@
-"""Splitting HAProxy configuration lines into words, and `.if` conditions.
+r"""Splitting HAProxy configuration lines into words, and `.if` conditions.
 
 HAProxy reads its configuration one line at a time and splits each line into
 words (HAProxy configuration manual, "Quoting and escaping"). Outside quotes a
