@@ -619,25 +619,28 @@ ROUTE_CHECKS = (
 
 def collect(issues: list[Issue]) -> list[Finding]:
     """Merge issues of one rule at one place into one finding per place."""
-    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str]]] = {}
+    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str], list[str]]] = {}
     for issue in issues:
         key = (issue.rule, issue.place)
         if key not in merged:
-            merged[key] = (issue, [], [])
-        _, labels, details = merged[key]
+            merged[key] = (issue, [], [], [])
+        _, labels, details, fixes = merged[key]
         if issue.endpoint and issue.endpoint not in labels:
             labels.append(issue.endpoint)
         if issue.detail and issue.detail not in details:
             details.append(issue.detail)
+        for line in issue.fix.splitlines():
+            if line not in fixes:
+                fixes.append(line)
     findings = []
-    for issue, labels, details in merged.values():
+    for issue, labels, details, fixes in merged.values():
         rule = catalogue.get(issue.rule)
         message = issue.message.replace("{endpoints}", _join(labels) or "STIG Manager")
         if details:
             message += ": " + "; ".join(details)
         findings.append(
             Finding(issue.rule, issue.severity or rule.severity, issue.place, message,
-                    issue.fix, tuple(labels))
+                    "\n".join(fixes), tuple(labels))
         )
     return findings
 

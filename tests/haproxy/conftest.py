@@ -30,11 +30,12 @@ class Linter:
         """Return the findings as sorted `RULE:line` strings, optionally of one rule."""
         report = self.report(text, settings)
         assert report.errors == [], [str(error) for error in report.errors]
-        return sorted(
-            f"{finding.rule}:{finding.place.line}"
+        found = sorted(
+            (finding.rule, finding.place.line or 0)
             for finding in report.findings
             if rule is None or finding.rule == rule
         )
+        return [f"{name}:{line}" for name, line in found]
 
 
 @pytest.fixture
