@@ -28,6 +28,7 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
         file = section.place.file
         report.blocks.setdefault(file, []).append((section.place.line or 0, section.last_line))
 
+    _note_removed_keywords(config, settings, report)
     proxies = Proxies(config, settings.version("haproxy"))
     report.errors.extend(proxies.errors)
     finder = Finder(proxies)
@@ -43,7 +44,7 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
         backends: dict[str, Proxy] = {}
         for target in targets:
             report.targets.append(
-                Target(frontend.section.place, _describe(target), target.reason, target.mount)
+                Target(frontend.section.place, _describe(target, proxies), target.reason, target.mount)
             )
             issues.extend(_check_target(target, proxies, settings, report, backends))
         routed.update(backends)
@@ -60,13 +61,36 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
     return report
 
 
+# Header rewriting keywords HAProxy 2.1 removed in favour of http-request and
+# http-response rules (HAProxy 2.1 release notes); 2.1 and later refuse to start.
+_REMOVED_IN_2_1 = frozenset(
+    f"{side}{kind}"
+    for side in ("req", "rsp")
+    for kind in ("rep", "irep", "del", "idel", "deny", "ideny", "pass", "ipass",
+                 "allow", "iallow", "tarpit", "itarpit", "add", "setbe", "isetbe")
+)
+
+
+def _note_removed_keywords(config, settings: Settings, report: Report) -> None:
+    if not settings.version("haproxy").at_least(2, 1):
+        return
+    for section in config.sections:
+        for keyword in section.keywords:
+            if keyword.name in _REMOVED_IN_2_1:
+                report.notes.append(
+                    f"{keyword.place}: HAProxy 2.1 and later refuse to start with "
+                    f"{keyword.name!r}, which was removed; rewrite it as an http-request "
+                    "or http-response rule"
+                )
+
+
 def _disabled(proxy: Proxy) -> bool:
     return bool(proxy.own("disabled"))
 
 
-def _describe(target: Route) -> str:
-    names = ", ".join(sorted(target.used))
-    return f"{target.frontend.label()} -> backend {names}"
+def _describe(target: Route, proxies: Proxies) -> str:
+    labels = [proxies.backends[name].label() for name in sorted(target.used) if name in proxies.backends]
+    return f"{target.frontend.label()} -> {', '.join(labels)}"
 
 
 def _reachable(frontend: Proxy, proxies: Proxies) -> list[Proxy]:

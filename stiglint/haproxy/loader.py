@@ -111,6 +111,7 @@ class _FileReader:
         self.version = version
         self.section: Section | None = None
         self.branches: list[_Branch] = []
+        self.env_lines: list[int] = []
 
     def error(self, line: int, message: str, hint: str = "", column: int | None = None) -> None:
         self.config.errors.append(InputError(Place(self.path, line, column), message, hint))
@@ -125,6 +126,8 @@ class _FileReader:
                 continue
             if not words.words:
                 continue
+            if words.has_env:
+                self.env_lines.append(number)
             name = words.words[0]
             if name in _CONDITIONAL:
                 self.conditional(number, name, words.words[1:])
@@ -139,6 +142,15 @@ class _FileReader:
         for branch in self.branches:
             self.error(branch.place.line or 0, ".if block has no matching .endif",
                        "add .endif where the block ends")
+        if self.env_lines:
+            lines = ", ".join(str(line) for line in self.env_lines[:5])
+            more = " and more" if len(self.env_lines) > 5 else ""
+            noun = "line" if len(self.env_lines) == 1 else "lines"
+            self.config.notes.append(
+                f"{self.path}: {noun} {lines}{more} refer to environment variables, which "
+                "HAProxy expands at startup; stiglint read them as written, so checks "
+                "that need their values were skipped"
+            )
 
     def conditional(self, number: int, name: str, args: tuple[str, ...]) -> None:
         place = Place(self.path, number)

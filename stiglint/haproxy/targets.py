@@ -89,9 +89,13 @@ class Finder:
         for mount in mounts:
             path = _PROBE.request_path(slash(mount))
             result = route(frontend, Request(_PROBE.method, path))
-            names = [c.backend for c in result.candidates if c.backend in self.proxies.backends]
-            stigman = [name for name in names if name in self.reasons]
-            chosen = stigman or names[:1]
+            known = [c for c in result.candidates if c.backend in self.proxies.backends]
+            stigman = [c.backend for c in known if c.backend in self.reasons]
+            # Rules HAProxy may skip (a Host test, say) come before the fallback,
+            # so without a STIG Manager name the last candidate is the safest pick.
+            chosen = stigman or [c.backend for c in known if c.certain] or [
+                c.backend for c in known[-1:]
+            ]
             if not chosen:
                 continue
             backend = self.proxies.backends[chosen[0]]
