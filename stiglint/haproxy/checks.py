@@ -254,8 +254,8 @@ def check_body_size(context: Context) -> list[Issue]:
                     "buffered, so such uploads of any size pass",
                     "# browsers send imports with Content-Length, which the rule limits;\n"
                     "# to limit chunked uploads too, refuse them on this path:\n"
-                    "http-request deny deny_status 411 if { req.hdr(transfer-encoding) "
-                    "-m sub -i chunked }",
+                    f"http-request deny deny_status 411 if {{ path_beg {context.path} }} "
+                    "{ req.hdr(transfer-encoding) -m sub -i chunked }",
                     context.label,
                 )
             )

@@ -118,6 +118,25 @@ class Proxies:
             else:
                 defaults = self._chain(current, named, include_self=True) if current else []
             self._add(Proxy(section, defaults, version))
+        self._check_backend_names()
+
+    def _check_backend_names(self) -> None:
+        for frontend in self.frontends.values():
+            keywords = frontend.own("use_backend")
+            default = frontend.last(lambda k: k.name == "default_backend" and bool(k.args))
+            if default is not None:
+                keywords = [*keywords, default]
+            for keyword in keywords:
+                name = keyword.args[0] if keyword.args else ""
+                if not name or "%[" in name or name in self.backends:
+                    continue
+                self.errors.append(
+                    InputError(
+                        keyword.place,
+                        f"{keyword.name} names backend {name!r}, which is not defined",
+                        "define the backend or correct the name",
+                    )
+                )
 
     def _chain(self, section: Section, named: dict[str, Section], include_self: bool = False) -> list[Section]:
         chain = [section] if include_self else []

@@ -47,8 +47,11 @@ def test_combine_reads_files_as_one(tmp_path):
 def test_without_combine_files_stand_alone(tmp_path):
     first = _write(tmp_path, "a.cfg", FRONTEND)
     result = runner.invoke(app, ["check", "--format", "json", first])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["findings"] == []
+    assert result.exit_code == 2, result.output
+    errors = json.loads(result.output)["errors"]
+    assert [(e["line"], e["message"]) for e in errors] == [
+        (13, "default_backend names backend 'stigman', which is not defined")
+    ]
 
 
 def test_combine_rejects_other_servers(tmp_path):

@@ -140,3 +140,19 @@ def test_defaults_cycle_does_not_hang(linter):
         """,
     )
     assert _timeout(proxies.backends["be"], "server") == ("1s", 2)
+
+
+def test_unknown_backend_name_is_an_error(linter):
+    proxies = _proxies(
+        linter,
+        """
+        frontend fe
+            use_backend missing if { path_beg /a }
+            use_backend %[var(txn.name)]
+            default_backend present
+        backend present
+        """,
+    )
+    assert [(e.place.line, e.message) for e in proxies.errors] == [
+        (2, "use_backend names backend 'missing', which is not defined")
+    ]
