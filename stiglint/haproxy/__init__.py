@@ -20,8 +20,11 @@ def lint(path: str, settings: Settings) -> Report:
 
 def lint_files(paths: list[str], settings: Settings) -> Report:
     """Lint several files read together as one configuration, as `haproxy -f a -f b`."""
-    given = settings.version("haproxy") if settings.version_given("haproxy") else None
-    config = load(paths, given.parts if given else None)
+    # Only a release the user states decides `.if version_atleast(...)` blocks.
+    stated_version = None
+    if settings.version_given("haproxy"):
+        stated_version = settings.version("haproxy").parts
+    config = load(paths, stated_version)
     report = Report("haproxy", files=list(config.files), errors=list(config.errors))
     report.notes.extend(config.notes)
     for section in config.sections:
@@ -163,11 +166,11 @@ def _unrouted(frontend: Proxy, result, label: str) -> checks.Issue:
                      "so HAProxy answers 503")
 
 
-def _shadowed(place: Place, label: str, why: str) -> checks.Issue:
+def _shadowed(place: Place, label: str, reason: str) -> checks.Issue:
     return checks.Issue(
         "ROUTE-SHADOWED",
         place,
-        f"{{endpoints}} does not reach STIG Manager: {why}",
+        f"{{endpoints}} does not reach STIG Manager: {reason}",
         "# route the endpoint to the STIG Manager backend, for example:\n"
         "use_backend stigman if { path_beg /api/ /socket/ }",
         label,

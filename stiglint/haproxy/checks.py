@@ -39,13 +39,13 @@ _CERT_FETCHES = ("ssl_c_der", "ssl_c_chain_der")
 class Issue:
     rule: str
     place: Place
-    # Message text; "{endpoints}" is replaced by the endpoints affected.
+    # Message text, where "{endpoints}" is replaced by the endpoints affected.
     message: str
     fix: str
-    # The endpoint as "METHOD /path"; empty for findings about the proxy as a whole.
+    # The endpoint as "METHOD /path", or empty for a finding about the whole proxy.
     endpoint: str = ""
     severity: Severity | None = None
-    # What breaks for this kind of endpoint; merged issues list each once.
+    # What breaks for this kind of endpoint. Merged issues list each detail once.
     detail: str = ""
 
 
@@ -126,10 +126,10 @@ def check_unitless(context: Context) -> list[Issue]:
 
 
 def check_timeout_missing(context: Context) -> list[Issue]:
-    wanted = {"client": context.frontend}
-    wanted.update(connect=context.backend, server=context.backend)
+    required = {"client": context.frontend}
+    required.update(connect=context.backend, server=context.backend)
     missing: dict[int, tuple[Proxy, list[str]]] = {}
-    for kind, proxy in wanted.items():
+    for kind, proxy in required.items():
         if proxy.timeout(kind) is None:
             missing.setdefault(id(proxy), (proxy, []))[1].append(kind)
     issues = []
@@ -312,12 +312,14 @@ def check_buffer_request(context: Context) -> list[Issue]:
             option = keyword
     if option is None:
         return []
+
     deadline = context.frontend.timeout("http-request") or context.backend.timeout("http-request")
     if deadline is None or len(deadline.args) < 2:
         return []
     seconds = parse_time(deadline.args[1])
     if not seconds:
         return []
+
     buffered = _buffered_bytes(context.proxies)
     needed = buffered / ASSUMED_UPLOAD_BYTES_PER_SECOND
     if seconds >= needed:
@@ -353,7 +355,7 @@ def check_compression(context: Context) -> list[Issue]:
     """Flag compression of a streaming type (reported as information only).
 
     HAProxy picks the backend's algorithm and type list when it has them, else
-    the frontend's; a type list entry matches as a prefix of the Content-Type,
+    the frontend's. A type list entry matches as a prefix of the Content-Type,
     and no list at all means every type (HAProxy source, flt_http_comp.c).
     """
     if not context.endpoint.streams or not context.http:
@@ -516,6 +518,7 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
     if verify is None:
         return []
     mode, bind = verify
+
     proxies = [frontend, *(b for b in backends if b is not frontend)]
     ordered = [(proxy, rule) for proxy in proxies for rule in proxy.rules()]
     cert_rules = [
@@ -535,6 +538,7 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
                 "http-request set-header SSL_CLIENT_CERT %[ssl_c_der,base64] if { ssl_c_used }",
             )
         ]
+
     issues = []
     for proxy, rule in cert_rules:
         header = rule.args[1]
@@ -551,6 +555,8 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
                     f"{rule.args[0]} {header} {rule.args[2]} if {{ ssl_c_used }}",
                 )
             )
+
+        # An unconditional set-header replaces any copy the client sent.
         if rule.args[0] == "set-header" and kind is None:
             continue
         if _deleted_before(ordered, rule, header):

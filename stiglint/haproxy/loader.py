@@ -31,7 +31,7 @@ def expand_paths(paths: list[str], config: Config) -> list[str]:
             )
             if not found:
                 config.errors.append(
-                    InputError(Place(path), "directory holds no *.cfg file",
+                    InputError(Place(path), "no *.cfg file found in the directory",
                                "give a configuration file or a directory of *.cfg files")
                 )
             files.extend(os.path.join(path, name) for name in found)

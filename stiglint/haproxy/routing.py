@@ -1,9 +1,9 @@
 """Which backend a frontend picks for a request, from its ACLs and rules.
 
-Conditions are evaluated with three values: True or False when the request
-line decides them (path, method, the WebSocket upgrade headers), and None when
-they depend on something a static check cannot know, such as the Host header,
-the client address or TLS state. HAProxy runs `http-request` rules, path
+Conditions are evaluated with three values. True and False come from what the
+request line decides (path, method, the WebSocket upgrade headers). None stands
+for what a static check cannot know, such as the Host header, the client
+address or TLS state. HAProxy runs `http-request` rules, path
 rewrites included, before it evaluates `use_backend` rules in order, and falls
 back to `default_backend` (HAProxy configuration manual, "use_backend").
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxy
 
-# http-request actions that answer the request without any backend.
+# http-request actions that end the request without reaching any backend.
 _FINAL_ACTIONS = frozenset({"deny", "return", "redirect", "tarpit", "reject", "silent-drop", "auth"})
 _MATCH_SUFFIXES = ("beg", "end", "sub", "dir", "dom", "reg", "len", "str")
 _PATH_FETCHES = frozenset({"path", "url", "pathq", "req.path", "capture.req.uri", "url_ip"})
@@ -209,6 +209,7 @@ def match(criterion: str, flags: tuple[str, ...], values: tuple[str, ...], reque
             base, method = fetch[: -len(suffix) - 1], method or suffix
             break
     header = _HEADER_FETCH.fullmatch(fetch)
+
     if base in _PATH_FETCHES:
         subject = request.path
     elif base == "method":
@@ -224,6 +225,7 @@ def match(criterion: str, flags: tuple[str, ...], values: tuple[str, ...], reque
             return None
     else:
         return None
+
     for converter in filter(None, converters.split(",")):
         if subject is None:
             break
@@ -233,6 +235,7 @@ def match(criterion: str, flags: tuple[str, ...], values: tuple[str, ...], reque
             subject = subject.upper()
         else:
             return None
+
     method = method or "str"
     if method == "found":
         return subject is not None
@@ -287,7 +290,7 @@ class Candidate:
 class Route:
     request: Request
     candidates: list[Candidate]
-    # A rule that answers the request before any backend, when it surely fires.
+    # A rule that ends the request before any backend, when it surely fires.
     blocked_by: Keyword | None = None
     # Rewrites whose condition could not be decided.
     uncertain: list[Keyword] = field(default_factory=list)

@@ -190,8 +190,8 @@ def _evaluate_term(term: str, version: tuple[int, ...] | None) -> bool | None:
         return same if match.group(1) == "streq" else not same
     match = _VERSION_TERM.fullmatch(term)
     if match and version is not None:
-        wanted = tuple(int(part) for part in match.group(2).split(".") if part)
-        at_least = version >= wanted
+        required = tuple(int(part) for part in match.group(2).split(".") if part)
+        at_least = version >= required
         return at_least if match.group(1) == "version_atleast" else not at_least
     # defined(), feature(), enabled(), the SSL library checks and the version
     # without a known release depend on the machine HAProxy runs on.

@@ -74,7 +74,11 @@ class Finder:
                 entry = mounts.setdefault(mount, (self._reason(frontend, keyword.args[0]), set()))
                 entry[1].add(keyword.args[0])
         default = frontend.last(lambda k: k.name == "default_backend" and bool(k.args))
-        fallback = default.args[0] if default else (frontend.name if frontend.kind == "listen" else None)
+        fallback = None
+        if default is not None:
+            fallback = default.args[0]
+        elif frontend.kind == "listen":
+            fallback = frontend.name
         if fallback in stigman:
             entry = mounts.setdefault("/", (self._reason(frontend, fallback), set()))
             entry[1].add(fallback)

@@ -238,7 +238,7 @@ def test_error_binary_file(tmp_path):
 
 
 def test_error_empty_directory(tmp_path):
-    assert [e.message for e in load([str(tmp_path)]).errors] == ["directory holds no *.cfg file"]
+    assert [e.message for e in load([str(tmp_path)]).errors] == ["no *.cfg file found in the directory"]
 
 
 def test_several_files_read_in_order(linter):
