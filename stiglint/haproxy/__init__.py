@@ -64,8 +64,9 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
     return report
 
 
-# Header rewriting keywords HAProxy 2.1 removed in favour of http-request and
-# http-response rules (HAProxy 2.1 release notes); 2.1 and later refuse to start.
+# Header rewriting keywords removed in HAProxy 2.1 in favour of http-request and
+# http-response rules. HAProxy 2.6.12 rejects reqrep with "not supported anymore
+# since HAProxy 2.1", and the others the same way.
 _REMOVED_IN_2_1 = frozenset(
     f"{side}{kind}"
     for side in ("req", "rsp")
@@ -158,7 +159,7 @@ def _unrouted(frontend: Proxy, result, label: str) -> checks.Issue:
         name = certain[0].backend or "a backend chosen at run time"
         return _shadowed(keyword.place, label, f"{keyword.text()} sends it to {name}")
     if result.candidates:
-        # Only undecidable rules lead elsewhere; nothing certain to report.
+        # Every candidate is another backend, some behind rules stiglint cannot decide.
         return _shadowed(frontend.section.place, label,
                          "no rule of this frontend sends it to a STIG Manager backend")
     return _shadowed(frontend.section.place, label,

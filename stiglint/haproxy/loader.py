@@ -16,7 +16,7 @@ from stiglint.haproxy.syntax import ConditionError, LineError, evaluate_conditio
 
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 _CONDITIONAL = frozenset({".if", ".elif", ".else", ".endif"})
-# Directives HAProxy reports or ignores at load time; they never change sections.
+# Directives HAProxy reports or ignores at load time. They never change sections.
 _DIAGNOSTICS = frozenset({".notice", ".warning", ".alert", ".diag", ".line"})
 
 
@@ -41,7 +41,7 @@ def expand_paths(paths: list[str], config: Config) -> list[str]:
 
 
 def load(paths: list[str], version: tuple[int, ...] | None = None) -> Config:
-    """Read the configuration made of `paths`; problems become InputErrors."""
+    """Read the configuration made of `paths`, reporting problems as InputErrors."""
     config = Config()
     for path in expand_paths(paths, config):
         text = _read(path, config)
@@ -81,7 +81,7 @@ class _Branch:
 
     def __init__(self, place: Place, value: bool | None) -> None:
         self.place = place
-        # True: keep the lines; False: skip them; None: undecided, keep them.
+        # True keeps the lines, False skips them, and None (undecided) keeps them.
         self.value = value
         # Whether an earlier branch of the block was taken: "no", "maybe", "yes".
         self.taken = _TAKEN[value]

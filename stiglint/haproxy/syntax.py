@@ -77,7 +77,7 @@ def _line_grammar():
 
 
 def split_line(text: str) -> Words:
-    """Split one configuration line into words; raise LineError when malformed."""
+    """Split one configuration line into words, raising LineError when malformed."""
     if not _SPECIAL.intersection(text):
         # Fast path for the common line with no quote or backslash: only a
         # comment can end it early. Both paths are tested to agree.
@@ -149,7 +149,8 @@ def evaluate_condition(words: tuple[str, ...], version: tuple[int, ...] | None) 
 
     text = " ".join(words).strip()
     if not text:
-        raise ConditionError("missing condition")
+        # HAProxy takes an empty condition as false.
+        return False
     try:
         parsed = _condition_grammar().parse_string(text, parse_all=True)
     except pp.ParseException:

@@ -97,7 +97,11 @@ def test_evaluate_condition(words, version, expected):
     assert evaluate_condition(words, version) is expected
 
 
-@pytest.mark.parametrize("words", [(), ("(", "1"), ("&&",), ("1", "1")])
+def test_empty_condition_is_false():
+    assert evaluate_condition((), None) is False
+
+
+@pytest.mark.parametrize("words", [("(", "1"), ("&&",), ("1", "1")])
 def test_evaluate_condition_rejects_malformed(words):
     with pytest.raises(ConditionError):
         evaluate_condition(words, None)
