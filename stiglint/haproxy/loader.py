@@ -117,7 +117,9 @@ class _FileReader:
         self.config.errors.append(InputError(Place(self.path, line, column), message, hint))
 
     def read(self, text: str) -> None:
-        for number, raw in enumerate(text.splitlines(), start=1):
+        # HAProxy ends lines at LF only; a CR before it is dropped.
+        for number, raw in enumerate(text.split("\n"), start=1):
+            raw = raw.removesuffix("\r")
             try:
                 words = split_line(raw)
             except LineError as exc:

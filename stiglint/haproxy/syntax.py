@@ -68,7 +68,7 @@ def _line_grammar():
     escape = pp.Regex(r"\\(?:x[0-9a-fA-F]{2}|.)?").set_parse_action(
         lambda tokens: _unescape(tokens[0])
     )
-    plain = pp.Regex(r"[^\s\"'\\#]+")
+    plain = pp.Regex(r"[^ \t\"'\\#]+")
     word = pp.Combine(pp.OneOrMore(double | single | escape | plain))
     comment = pp.Regex(r"#.*").suppress()
     grammar = pp.ZeroOrMore(word) + pp.Optional(comment) + pp.StringEnd()
@@ -81,7 +81,8 @@ def split_line(text: str) -> Words:
     if not _SPECIAL.intersection(text):
         # Fast path for the common line with no quote or backslash: only a
         # comment can end it early. Both paths are tested to agree.
-        return Words(tuple(text.split("#", 1)[0].split()))
+        content = text.split("#", 1)[0].replace("\t", " ")
+        return Words(tuple(word for word in content.split(" ") if word))
     return _split_with_grammar(text)
 
 

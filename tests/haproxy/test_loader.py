@@ -302,3 +302,11 @@ def test_lint_settings_version_decides_if(linter):
 
     report = linter.report(text, Settings(versions={"haproxy": Version((2, 6))}))
     assert report.notes == []
+
+
+def test_crlf_line_endings_keep_line_numbers(tmp_path):
+    path = tmp_path / "crlf.cfg"
+    path.write_bytes(b"global\r\n    daemon\r\n\x0c\r\nbackend be\r\n")
+    config = load([str(path)])
+    assert config.errors == []
+    assert [(s.kind, s.place.line) for s in config.sections] == [("global", 1), ("backend", 4)]

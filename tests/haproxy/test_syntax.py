@@ -105,3 +105,8 @@ def test_empty_condition_is_false():
 def test_evaluate_condition_rejects_malformed(words):
     with pytest.raises(ConditionError):
         evaluate_condition(words, None)
+
+
+def test_only_space_and_tab_separate_words():
+    assert split_line("x a\x0cb").words == ("x", "a\x0cb")
+    assert _split_with_grammar("x 'q' a\x0cb").words == ("x", "q", "a\x0cb")
