@@ -549,10 +549,10 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
                 Issue(
                     "CLIENT-CERT-EMPTY-VALUE",
                     rule.place,
-                    f"with verify optional a client without a certificate still gets "
-                    f"{header} sent to Keycloak with an empty value, which its X.509 "
-                    "lookup reads as a malformed certificate",
-                    f"{rule.args[0]} {header} {rule.args[2]} if {{ ssl_c_used }}",
+                    f"with verify optional, a client without a certificate still gets "
+                    f"{header} sent to Keycloak, with an empty value where Keycloak's "
+                    "X.509 lookup expects a certificate or no header at all",
+                    f"{rule.name} {rule.args[0]} {header} {rule.args[2]} if {{ ssl_c_used }}",
                 )
             )
 
@@ -565,8 +565,8 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
             Issue(
                 "CLIENT-CERT-SPOOFABLE",
                 rule.place,
-                f"a {header} header sent by the client reaches Keycloak "
-                + ("beside the proxy's own copy (add-header keeps it)"
+                f"a client can send its own {header} header and it reaches Keycloak "
+                + ("beside the proxy's copy, because add-header keeps it"
                    if rule.args[0] == "add-header"
                    else "whenever this conditional rule does not fire")
                 + ", so anyone can present a forged certificate",
