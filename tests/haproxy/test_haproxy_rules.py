@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CLEAN
+from haproxy_configs import CLEAN
 
 from stiglint.settings import Settings
 
