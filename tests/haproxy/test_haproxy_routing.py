@@ -202,3 +202,105 @@ def test_mounts_setting_routes_through_frontend(linter):
     )
     targets = Finder(proxies).from_mounts(frontend, ("/tools/",))
     assert [(t.mount, sorted(t.used)) for t in targets] == [("/tools/", ["app"])]
+
+
+MATCHES = """
+frontend fe
+    mode http
+    use_backend by_dir if { path_dir stigman }
+    use_backend by_method_flag if { path -m beg /tools/ }
+    use_backend by_lower if { path,lower -m beg /upper/ }
+    use_backend by_url if { url_beg /url/ }
+    use_backend by_sub if { path_sub /middle/ }
+    default_backend web
+"""
+
+
+def test_path_dir_matches_whole_segments(linter):
+    _, frontend = _frontend(linter, MATCHES)
+    assert _backends(frontend, "/app/stigman/api") == [("by_dir", True)]
+    assert _backends(frontend, "/app/stigmanx/api") == [("web", True)]
+
+
+def test_match_method_flag_and_converter(linter):
+    _, frontend = _frontend(linter, MATCHES)
+    assert _backends(frontend, "/tools/x") == [("by_method_flag", True)]
+    assert _backends(frontend, "/UPPER/x") == [("by_lower", True)]
+
+
+def test_url_and_substring_fetches(linter):
+    _, frontend = _frontend(linter, MATCHES)
+    assert _backends(frontend, "/url/x") == [("by_url", True)]
+    assert _backends(frontend, "/a/middle/b") == [("by_sub", True)]
+
+
+def test_unknown_converter_is_undecidable(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode http
+            use_backend a if { path,url_dec -m beg /a }
+            default_backend web
+        """,
+    )
+    assert _backends(frontend, "/a") == [("a", False), ("web", False)]
+
+
+def test_acl_lines_with_same_name_are_ored(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode http
+            acl app path_beg /api/
+            acl app path_beg /socket/
+            use_backend app if app
+            default_backend web
+        """,
+    )
+    assert _backends(frontend, "/socket/log-socket") == [("app", True)]
+
+
+def test_set_path_literal_rewrites(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode http
+            http-request set-path /api/ if { path /old }
+            use_backend app if { path_beg /api/ }
+            default_backend web
+        """,
+    )
+    assert _backends(frontend, "/old") == [("app", True)]
+
+
+def test_rewrite_with_sample_is_uncertain(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode http
+            http-request set-path %[path,regsub(^/x,/)]
+            default_backend web
+        """,
+    )
+    result = route(frontend, Request("GET", "/x/api"))
+    assert [keyword.line for keyword in result.uncertain] == [3]
+    assert result.request.path == "/x/api"
+
+
+def test_tcp_frontend_ignores_http_rules(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode tcp
+            http-request deny
+            default_backend db
+        """,
+    )
+    result = route(frontend, Request("GET", "/"))
+    assert result.blocked_by is None
+    assert [c.backend for c in result.candidates] == ["db"]

@@ -375,3 +375,30 @@ def test_unrouted_stigman_backend_noted(linter):
     assert report.findings == []
     assert len(report.notes) == 1
     assert "no frontend routes" in report.notes[0]
+
+
+def test_route_through_rewritten_mount(linter):
+    text = CLEAN.replace(
+        "    default_backend stigman",
+        "    http-request replace-path ^/stigman/(.*) /\\1 if { path_beg /stigman/ }\n"
+        "    use_backend stigman if { path_beg /stigman/ }\n"
+        "    default_backend web",
+    ) + "\nbackend web\n    server w 127.0.0.1:8080\n"
+    report = linter.report(text)
+    assert [t.mount for t in report.targets] == ["/stigman/"]
+    # After the rewrite the path no longer starts with /stigman/, so HAProxy
+    # sends every endpoint to the default backend.
+    assert sorted(f"{f.rule}:{f.place.line}" for f in report.findings) == ["ROUTE-SHADOWED:15"]
+
+
+def test_findings_in_second_file_keep_their_file(linter):
+    first = linter.write(CLEAN.split("\nbackend stigman")[0], "a.cfg")
+    second = linter.write("backend stigman\n    timeout server 10s\n    server s 127.0.0.1:54000\n", "b.cfg")
+    from stiglint import haproxy
+
+    report = haproxy.lint_files([str(first), str(second)], Settings())
+    assert report.errors == []
+    assert [(f.rule, f.place.file, f.place.line) for f in report.findings] == [
+        ("TIMEOUT-STREAM-CUT", str(second), 2)
+    ]
+    assert sorted(report.blocks) == sorted([str(first), str(second)])
