@@ -28,8 +28,10 @@ def generate(count: int) -> str:
     """Return a configuration with `count` frontend and backend pairs."""
     parts = [
         "global\n    maxconn 100000\n",
-        "defaults\n    mode http\n    timeout connect 5s\n    timeout client 50s\n"
-        "    timeout server 50s\n",
+        (
+            "defaults\n    mode http\n    timeout connect 5s\n    timeout client 50s\n"
+            "    timeout server 50s\n"
+        ),
     ]
     for index in range(count):
         port = 54000 if index % 10 == 0 else 8080
@@ -55,8 +57,17 @@ def run_stiglint(path: str) -> tuple[float, float, int]:
     if report.errors:
         raise SystemExit(f"generated configuration is invalid: {report.errors[0]}")
 
-    command = [sys.executable, "-m", "stiglint", "check", "--fail-on", "never",
-               "--format", "json", path]
+    command = [
+        sys.executable,
+        "-m",
+        "stiglint",
+        "check",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        path,
+    ]
     start = time.perf_counter()
     with open(os.devnull, "w") as devnull:
         process = subprocess.Popen(command, stdout=devnull)
@@ -72,7 +83,9 @@ def run_haproxy(path: str) -> str:
     if binary is None:
         return "not installed"
     start = time.perf_counter()
-    result = subprocess.run([binary, "-c", "-f", path], capture_output=True, text=True)
+    result = subprocess.run(
+        [binary, "-c", "-f", path], capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     verdict = "valid" if result.returncode == 0 else f"exit {result.returncode}"
     return f"{elapsed:.2f} s ({verdict})"
@@ -81,7 +94,9 @@ def run_haproxy(path: str) -> str:
 def main(argv: list[str]) -> None:
     counts = [int(arg) for arg in argv] or list(DEFAULT_COUNTS)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    print(f"{'pairs':>7} {'lines':>8} {'lint()':>9} {'check cmd':>10} {'peak RSS':>10}  haproxy -c")
+    print(
+        f"{'pairs':>7} {'lines':>8} {'lint()':>9} {'check cmd':>10} {'peak RSS':>10}  haproxy -c"
+    )
     with tempfile.TemporaryDirectory() as directory:
         for count in counts:
             path = os.path.join(directory, f"bench-{count}.cfg")

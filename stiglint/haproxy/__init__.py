@@ -29,7 +29,9 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
     report.notes.extend(config.notes)
     for section in config.sections:
         file = section.place.file
-        report.blocks.setdefault(file, []).append((section.place.line or 0, section.last_line))
+        report.blocks.setdefault(file, []).append(
+            (section.place.line or 0, section.last_line)
+        )
 
     _note_removed_keywords(config, settings, report)
     proxies = Proxies(config, settings.version("haproxy"))
@@ -46,13 +48,16 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
             targets = finder.detect(frontend)
         backends: dict[str, Proxy] = {}
         for target in targets:
+            description = _describe(target, proxies)
             report.targets.append(
-                Target(frontend.section.place, _describe(target, proxies), target.reason, target.mount)
+                Target(frontend.section.place, description, target.reason, target.mount)
             )
             issues.extend(_check_target(target, proxies, settings, report, backends))
         routed.update(backends)
         if targets:
-            issues.extend(checks.check_client_cert(frontend, _reachable(frontend, proxies)))
+            issues.extend(
+                checks.check_client_cert(frontend, _reachable(frontend, proxies))
+            )
     for name, reason in finder.reasons.items():
         if name not in routed and not settings.mounts:
             backend = proxies.backends[name]
@@ -61,6 +66,8 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
                 "endpoints to it, so it was not checked"
             )
     report.findings = checks.collect(issues)
+    # Routes of several endpoints and mounts can repeat the same note.
+    report.notes = list(dict.fromkeys(report.notes))
     return report
 
 
@@ -70,8 +77,23 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
 _REMOVED_IN_2_1 = frozenset(
     f"{side}{kind}"
     for side in ("req", "rsp")
-    for kind in ("rep", "irep", "del", "idel", "deny", "ideny", "pass", "ipass",
-                 "allow", "iallow", "tarpit", "itarpit", "add", "setbe", "isetbe")
+    for kind in (
+        "rep",
+        "irep",
+        "del",
+        "idel",
+        "deny",
+        "ideny",
+        "pass",
+        "ipass",
+        "allow",
+        "iallow",
+        "tarpit",
+        "itarpit",
+        "add",
+        "setbe",
+        "isetbe",
+    )
 )
 
 
@@ -93,7 +115,11 @@ def _disabled(proxy: Proxy) -> bool:
 
 
 def _describe(target: Route, proxies: Proxies) -> str:
-    labels = [proxies.backends[name].label() for name in sorted(target.used) if name in proxies.backends]
+    labels = [
+        proxies.backends[name].label()
+        for name in sorted(target.used)
+        if name in proxies.backends
+    ]
     return f"{target.frontend.label()} -> {', '.join(labels)}"
 
 
@@ -112,8 +138,13 @@ def _reachable(frontend: Proxy, proxies: Proxies) -> list[Proxy]:
     return found
 
 
-def _check_target(target: Route, proxies: Proxies, settings: Settings, report: Report,
-                  checked: dict[str, Proxy]) -> list[checks.Issue]:
+def _check_target(
+    target: Route,
+    proxies: Proxies,
+    settings: Settings,
+    report: Report,
+    checked: dict[str, Proxy],
+) -> list[checks.Issue]:
     frontend = target.frontend
     issues: list[checks.Issue] = []
     for endpoint in endpoints.ENDPOINTS:
@@ -127,10 +158,21 @@ def _check_target(target: Route, proxies: Proxies, settings: Settings, report: R
                 f"{path}, so the route checked for it may differ"
             )
         if result.blocked_by is not None:
-            issues.append(_shadowed(result.blocked_by.place, label,
-                                    f"{result.blocked_by.text()} answers it first"))
+            issues.append(
+                _shadowed(
+                    result.blocked_by.place,
+                    label,
+                    f"{result.blocked_by.text()} responds to it first",
+                )
+            )
             continue
         stigman = [c for c in result.candidates if c.backend in target.backends]
+        if not stigman and any(c.backend is None for c in result.candidates):
+            report.notes.append(
+                f"{frontend.section.place}: {frontend.label()} picks the backend for "
+                f"{path} at run time, so stiglint cannot check that route"
+            )
+            continue
         if not stigman:
             issues.append(_unrouted(frontend, result, label))
             continue
@@ -139,7 +181,9 @@ def _check_target(target: Route, proxies: Proxies, settings: Settings, report: R
             if backend is None:
                 continue
             checked[backend.name] = backend
-            context = checks.Context(endpoint, path, request, frontend, backend, settings, proxies)
+            context = checks.Context(
+                endpoint, path, request, frontend, backend, settings, proxies
+            )
             for check in checks.ROUTE_CHECKS:
                 issues.extend(check(context))
     return issues
@@ -156,15 +200,22 @@ def _unrouted(frontend: Proxy, result, label: str) -> checks.Issue:
     certain = [c for c in result.candidates if c.certain]
     if certain and certain[0].keyword is not None:
         keyword = certain[0].keyword
-        name = certain[0].backend or "a backend chosen at run time"
-        return _shadowed(keyword.place, label, f"{keyword.text()} sends it to {name}")
+        return _shadowed(
+            keyword.place, label, f"{keyword.text()} sends it to {certain[0].backend}"
+        )
     if result.candidates:
         # Every candidate is another backend, some behind rules stiglint cannot decide.
-        return _shadowed(frontend.section.place, label,
-                         "no rule of this frontend sends it to a STIG Manager backend")
-    return _shadowed(frontend.section.place, label,
-                     "no use_backend rule matches it and there is no default_backend, "
-                     "so HAProxy answers 503")
+        return _shadowed(
+            frontend.section.place,
+            label,
+            "no rule of this frontend sends it to a STIG Manager backend",
+        )
+    return _shadowed(
+        frontend.section.place,
+        label,
+        "no use_backend rule matches it and there is no default_backend, "
+        "so HAProxy answers 503",
+    )
 
 
 def _shadowed(place: Place, label: str, reason: str) -> checks.Issue:

@@ -12,12 +12,24 @@ import math
 from dataclasses import dataclass
 
 from stiglint import catalogue
-from stiglint.endpoints import ENDPOINTS, Endpoint, Kind
+from stiglint.endpoints import Endpoint, Kind
 from stiglint.findings import Finding, Place, Severity
 from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxies, Proxy
-from stiglint.haproxy.routing import Evaluator, Request, acls_of, split_acl, split_condition
-from stiglint.haproxy.values import format_seconds, format_size, is_unitless, parse_size, parse_time
+from stiglint.haproxy.routing import (
+    Evaluator,
+    Request,
+    acls_of,
+    split_acl,
+    split_condition,
+)
+from stiglint.haproxy.values import (
+    format_seconds,
+    format_size,
+    is_unitless,
+    parse_size,
+    parse_time,
+)
 from stiglint.settings import Settings
 
 _STREAM_TYPES = {Kind.SSE: "text/event-stream", Kind.NDJSON: "application/x-ndjson"}
@@ -29,8 +41,14 @@ ASSUMED_UPLOAD_BYTES_PER_SECOND = 125_000
 DEFAULT_BUFSIZE = 16384
 DEFAULT_MAXREWRITE = 1024
 _SIZE_FETCHES = frozenset(
-    {"req.body_size", "req.body_len", "req.hdr_val(content-length)", "hdr_val(content-length)",
-     "req.fhdr_val(content-length)", "req.body_size,int"}
+    {
+        "req.body_size",
+        "req.body_len",
+        "req.hdr_val(content-length)",
+        "hdr_val(content-length)",
+        "req.fhdr_val(content-length)",
+        "req.body_size,int",
+    }
 )
 _CERT_FETCHES = ("ssl_c_der", "ssl_c_chain_der")
 
@@ -76,7 +94,11 @@ class Context:
 
     def rules(self, name: str = "http-request") -> list[tuple[Proxy, Keyword]]:
         """Return the route's rules in the order HAProxy runs them: frontend first."""
-        return [(proxy, rule) for proxy in self.proxies_on_route() for rule in proxy.rules(name)]
+        return [
+            (proxy, rule)
+            for proxy in self.proxies_on_route()
+            for rule in proxy.rules(name)
+        ]
 
     def fires(self, proxy: Proxy, rule: Keyword) -> bool | None:
         return Evaluator(acls_of(proxy), self.request).rule_applies(rule)
@@ -177,8 +199,9 @@ def check_timeout(context: Context) -> list[Issue]:
     return issues
 
 
-def _timeout_issue(context: Context, kind: str, keyword: Keyword, seconds: float,
-                   tunnelled: bool) -> Issue | None:
+def _timeout_issue(
+    context: Context, kind: str, keyword: Keyword, seconds: float, tunnelled: bool
+) -> Issue | None:
     settings = context.settings
     endpoint_kind = context.endpoint.kind
     if seconds <= settings.timeout_error_seconds:
@@ -204,7 +227,9 @@ def _timeout_issue(context: Context, kind: str, keyword: Keyword, seconds: float
     fix = f"timeout {kind} {format_seconds(settings.timeout_warning_seconds)}"
     if tunnelled and kind != "tunnel":
         fix = f"timeout tunnel {format_seconds(settings.timeout_warning_seconds)}"
-        symptom += " (without timeout tunnel, client and server timeouts apply to the tunnel)"
+        symptom += (
+            " (without timeout tunnel, client and server timeouts apply to the tunnel)"
+        )
     return Issue(
         rule,
         keyword.place,
@@ -280,7 +305,9 @@ def _body_limit(proxy: Proxy, rule: Keyword) -> tuple[int, Place, str] | None:
             continue
         for acl in acls.get(word, ()):
             if acl.keyword is not None:
-                tests.append((acl.keyword.args[1:], acl.keyword.place, acl.keyword.text()))
+                tests.append(
+                    (acl.keyword.args[1:], acl.keyword.place, acl.keyword.text())
+                )
         index += 1
     for inner, place, text in tests:
         if not inner:
@@ -313,7 +340,9 @@ def check_buffer_request(context: Context) -> list[Issue]:
     if option is None:
         return []
 
-    deadline = context.frontend.timeout("http-request") or context.backend.timeout("http-request")
+    deadline = context.frontend.timeout("http-request") or context.backend.timeout(
+        "http-request"
+    )
     if deadline is None or len(deadline.args) < 2:
         return []
     seconds = parse_time(deadline.args[1])
@@ -342,10 +371,14 @@ def check_buffer_request(context: Context) -> list[Issue]:
 
 def _buffered_bytes(proxies: Proxies) -> int:
     bufsize_line = proxies.global_value("tune.bufsize")
-    bufsize = parse_size(bufsize_line.args[0]) if bufsize_line and bufsize_line.args else None
+    bufsize = (
+        parse_size(bufsize_line.args[0]) if bufsize_line and bufsize_line.args else None
+    )
     bufsize = bufsize or DEFAULT_BUFSIZE
     rewrite_line = proxies.global_value("tune.maxrewrite")
-    rewrite = parse_size(rewrite_line.args[0]) if rewrite_line and rewrite_line.args else None
+    rewrite = (
+        parse_size(rewrite_line.args[0]) if rewrite_line and rewrite_line.args else None
+    )
     if rewrite is None:
         rewrite = min(DEFAULT_MAXREWRITE, bufsize // 2)
     return max(bufsize - rewrite, 0)
@@ -398,7 +431,8 @@ def _compression(proxy: Proxy, names: tuple[str, ...]) -> list[Keyword]:
     found = []
     for section in reversed(proxy.chain()):
         found.extend(
-            k for k in section.keywords
+            k
+            for k in section.keywords
             if k.name == "compression" and k.args[:1] and k.args[0] in names
         )
     return found
@@ -431,13 +465,18 @@ def check_forwarded(context: Context) -> list[Issue]:
         name = rule.args[1].lower()
         present.add(name)
         if name == "host" and not _keeps_host(rule.args[2]):
-            issues.append(_host_issue(context, rule, f"{rule.args[0]} Host {rule.args[2]}"))
+            issues.append(
+                _host_issue(context, rule, f"{rule.args[0]} Host {rule.args[2]}")
+            )
     for proxy in context.proxies_on_route():
         for keyword in proxy.own("http-send-name-header"):
             if keyword.args and keyword.args[0].lower() == "host":
-                issues.append(_host_issue(context, keyword, "http-send-name-header Host"))
+                issues.append(
+                    _host_issue(context, keyword, "http-send-name-header Host")
+                )
     missing = [
-        name for name in _FORWARDED_FIX
+        name
+        for name in _FORWARDED_FIX
         if name.lower() not in present and "forwarded" not in present
     ]
     if missing:
@@ -481,11 +520,20 @@ def check_websocket(context: Context) -> list[Issue]:
     issues = []
     for proxy, rule in context.rules():
         action = rule.args[0] if rule.args else ""
-        if action not in ("del-header", "set-header", "replace-header", "replace-value"):
+        if action not in (
+            "del-header",
+            "set-header",
+            "replace-header",
+            "replace-value",
+        ):
             continue
         if len(rule.args) < 2 or rule.args[1].lower() not in ("upgrade", "connection"):
             continue
-        if action == "set-header" and len(rule.args) > 2 and _keeps_upgrade(rule.args[1], rule.args[2]):
+        if (
+            action == "set-header"
+            and len(rule.args) > 2
+            and _keeps_upgrade(rule.args[1], rule.args[2])
+        ):
             continue
         if context.fires(proxy, rule) is False:
             continue
@@ -522,8 +570,10 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
     proxies = [frontend, *(b for b in backends if b is not frontend)]
     ordered = [(proxy, rule) for proxy in proxies for rule in proxy.rules()]
     cert_rules = [
-        (proxy, rule) for proxy, rule in ordered
-        if rule.args[:1] in (("set-header",), ("add-header",)) and len(rule.args) >= 3
+        (proxy, rule)
+        for proxy, rule in ordered
+        if rule.args[:1] in (("set-header",), ("add-header",))
+        and len(rule.args) >= 3
         and any(fetch in rule.args[2] for fetch in _CERT_FETCHES)
     ]
     if not cert_rules:
@@ -566,9 +616,11 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
                 "CLIENT-CERT-SPOOFABLE",
                 rule.place,
                 f"a client can send its own {header} header and it reaches Keycloak "
-                + ("beside the proxy's copy, because add-header keeps it"
-                   if rule.args[0] == "add-header"
-                   else "whenever this conditional rule does not fire")
+                + (
+                    "beside the proxy's copy, because add-header keeps it"
+                    if rule.args[0] == "add-header"
+                    else "whenever this conditional rule does not fire"
+                )
                 + ", so anyone can present a forged certificate",
                 f"http-request del-header {header}\n"
                 f"http-request set-header {header} {rule.args[2]} if {{ ssl_c_used }}",
@@ -597,7 +649,9 @@ def _tests_certificate(words: tuple[str, ...]) -> bool:
     return False
 
 
-def _deleted_before(ordered: list[tuple[Proxy, Keyword]], target: Keyword, header: str) -> bool:
+def _deleted_before(
+    ordered: list[tuple[Proxy, Keyword]], target: Keyword, header: str
+) -> bool:
     for _, rule in ordered:
         if rule is target:
             return False
@@ -645,8 +699,14 @@ def collect(issues: list[Issue]) -> list[Finding]:
         if details:
             message += ": " + "; ".join(details)
         findings.append(
-            Finding(issue.rule, issue.severity or rule.severity, issue.place, message,
-                    "\n".join(fixes), tuple(labels))
+            Finding(
+                issue.rule,
+                issue.severity or rule.severity,
+                issue.place,
+                message,
+                "\n".join(fixes),
+                tuple(labels),
+            )
         )
     return findings
 
@@ -655,6 +715,3 @@ def _join(labels: list[str]) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-__all__ = ["ENDPOINTS", "Context", "Issue", "ROUTE_CHECKS", "check_client_cert", "collect"]

@@ -12,7 +12,12 @@ import os
 
 from stiglint.findings import InputError, Place
 from stiglint.haproxy.model import PROXY_KINDS, SECTION_KINDS, Config, Keyword, Section
-from stiglint.haproxy.syntax import ConditionError, LineError, evaluate_condition, split_line
+from stiglint.haproxy.syntax import (
+    ConditionError,
+    LineError,
+    evaluate_condition,
+    split_line,
+)
 
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 _CONDITIONAL = frozenset({".if", ".elif", ".else", ".endif"})
@@ -26,13 +31,17 @@ def expand_paths(paths: list[str], config: Config) -> list[str]:
     for path in paths:
         if os.path.isdir(path):
             found = sorted(
-                name for name in os.listdir(path)
+                name
+                for name in os.listdir(path)
                 if name.endswith(".cfg") and os.path.isfile(os.path.join(path, name))
             )
             if not found:
                 config.errors.append(
-                    InputError(Place(path), "no *.cfg file found in the directory",
-                               "give a configuration file or a directory of *.cfg files")
+                    InputError(
+                        Place(path),
+                        "no *.cfg file found in the directory",
+                        "give a configuration file or a directory of *.cfg files",
+                    )
                 )
             files.extend(os.path.join(path, name) for name in found)
         else:
@@ -57,15 +66,21 @@ def _read(path: str, config: Config) -> str | None:
         size = os.path.getsize(path)
         if size > _MAX_FILE_BYTES:
             config.errors.append(
-                InputError(Place(path), f"file is too large to be a configuration ({size} bytes)")
+                InputError(
+                    Place(path),
+                    f"file is too large to be a configuration ({size} bytes)",
+                )
             )
             return None
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         config.errors.append(
-            InputError(Place(path), f"cannot read the file: {exc.strerror or exc}",
-                       "check the path and its permissions")
+            InputError(
+                Place(path),
+                f"cannot read the file: {exc.strerror or exc}",
+                "check the path and its permissions",
+            )
         )
         return None
     if b"\0" in data:
@@ -105,7 +120,9 @@ _TAKEN = {True: "yes", None: "maybe", False: "no"}
 
 
 class _FileReader:
-    def __init__(self, path: str, config: Config, version: tuple[int, ...] | None) -> None:
+    def __init__(
+        self, path: str, config: Config, version: tuple[int, ...] | None
+    ) -> None:
         self.path = path
         self.config = config
         self.version = version
@@ -113,8 +130,12 @@ class _FileReader:
         self.branches: list[_Branch] = []
         self.env_lines: list[int] = []
 
-    def error(self, line: int, message: str, hint: str = "", column: int | None = None) -> None:
-        self.config.errors.append(InputError(Place(self.path, line, column), message, hint))
+    def error(
+        self, line: int, message: str, hint: str = "", column: int | None = None
+    ) -> None:
+        self.config.errors.append(
+            InputError(Place(self.path, line, column), message, hint)
+        )
 
     def read(self, text: str) -> None:
         # HAProxy ends lines at LF only; a CR before it is dropped.
@@ -123,8 +144,12 @@ class _FileReader:
             try:
                 words = split_line(raw)
             except LineError as exc:
-                self.error(number, str(exc), "close the quote or escape it with a backslash",
-                           exc.column)
+                self.error(
+                    number,
+                    str(exc),
+                    "close the quote or escape it with a backslash",
+                    exc.column,
+                )
                 continue
             if not words.words:
                 continue
@@ -142,8 +167,11 @@ class _FileReader:
                 continue
             self.keyword(number, words.words, bool(self.branches))
         for branch in self.branches:
-            self.error(branch.place.line or 0, ".if block has no matching .endif",
-                       "add .endif where the block ends")
+            self.error(
+                branch.place.line or 0,
+                ".if block has no matching .endif",
+                "add .endif where the block ends",
+            )
         if self.env_lines:
             lines = ", ".join(str(line) for line in self.env_lines[:5])
             more = " and more" if len(self.env_lines) > 5 else ""
@@ -160,15 +188,20 @@ class _FileReader:
             self.branches.append(_Branch(place, self.evaluate(number, args)))
             return
         if not self.branches:
-            self.error(number, f"{name} without a matching .if", "remove it or add the .if")
+            self.error(
+                number, f"{name} without a matching .if", "remove it or add the .if"
+            )
             return
         branch = self.branches[-1]
         if name == ".endif":
             self.branches.pop()
             return
         if branch.seen_else:
-            self.error(number, f"{name} after .else in the same .if block",
-                       "move the .else branch last")
+            self.error(
+                number,
+                f"{name} after .else in the same .if block",
+                "move the .else branch last",
+            )
             return
         if name == ".else":
             branch.seen_else = True
@@ -180,8 +213,11 @@ class _FileReader:
         try:
             value = evaluate_condition(args, self.version)
         except ConditionError as exc:
-            self.error(number, f"invalid .if condition: {exc}",
-                       "use predicates such as defined(NAME) or version_atleast(2.6)")
+            self.error(
+                number,
+                f"invalid .if condition: {exc}",
+                "use predicates such as defined(NAME) or version_atleast(2.6)",
+            )
             return False
         if value is None:
             self.config.notes.append(
@@ -198,8 +234,11 @@ class _FileReader:
             self.config.sections.append(self.section)
             return
         if self.section is None:
-            self.error(number, f"keyword {name!r} is outside any section",
-                       "put it under a section such as global, defaults, frontend or backend")
+            self.error(
+                number,
+                f"keyword {name!r} is outside any section",
+                "put it under a section such as global, defaults, frontend or backend",
+            )
             return
         self.section.keywords.append(Keyword(name, args, place, conditional))
 
@@ -211,11 +250,17 @@ class _FileReader:
             name, rest = None, args
         if rest[:1] == ("from",):
             if len(rest) < 2:
-                self.error(place.line or 0, f"{kind} {name or ''}: 'from' needs a defaults name".replace("  ", " "),
-                           "write 'from <defaults name>'")
+                self.error(
+                    place.line or 0,
+                    f"{kind} {name or ''}: 'from' needs a defaults name".replace(
+                        "  ", " "
+                    ),
+                    "write 'from <defaults name>'",
+                )
             else:
                 parent = rest[1]
         if kind in PROXY_KINDS and name is None:
-            self.error(place.line or 0, f"{kind} section has no name",
-                       f"write '{kind} <name>'")
+            self.error(
+                place.line or 0, f"{kind} section has no name", f"write '{kind} <name>'"
+            )
         return Section(kind, name, parent, place)

@@ -10,10 +10,27 @@ from stiglint.findings import InputError, Place
 # first word belongs to the section above it.
 SECTION_KINDS = frozenset(
     {
-        "global", "defaults", "frontend", "backend", "listen", "resolvers", "peers",
-        "userlist", "cache", "http-errors", "ring", "program", "mailers",
-        "log-forward", "fcgi-app", "crt-store", "traces", "acme", "namespace_list",
-        "dynamic-update", "email-alert",
+        "global",
+        "defaults",
+        "frontend",
+        "backend",
+        "listen",
+        "resolvers",
+        "peers",
+        "userlist",
+        "cache",
+        "http-errors",
+        "ring",
+        "program",
+        "mailers",
+        "log-forward",
+        "fcgi-app",
+        "crt-store",
+        "traces",
+        "acme",
+        "namespace_list",
+        "dynamic-update",
+        "email-alert",
     }
 )
 PROXY_KINDS = frozenset({"frontend", "backend", "listen"})

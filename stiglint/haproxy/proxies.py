@@ -19,7 +19,9 @@ from stiglint.settings import Version
 class Proxy:
     """A proxy section with the defaults sections it inherits from, nearest first."""
 
-    def __init__(self, section: Section, defaults: list[Section], version: Version) -> None:
+    def __init__(
+        self, section: Section, defaults: list[Section], version: Version
+    ) -> None:
         self.section = section
         self.defaults = defaults
         self.version = version
@@ -52,8 +54,10 @@ class Proxy:
     def option(self, name: str) -> tuple[bool, Keyword | None]:
         """Return whether `option name` is on, and the line that decides it."""
         keyword = self.last(
-            lambda k: (k.name == "option" and k.args[:1] == (name,))
-            or (k.name == "no" and k.args[:2] == ("option", name))
+            lambda k: (
+                (k.name == "option" and k.args[:1] == (name,))
+                or (k.name == "no" and k.args[:2] == ("option", name))
+            )
         )
         if keyword is None:
             return False, None
@@ -83,7 +87,9 @@ class Proxy:
         return self.section.find(name)
 
     def servers(self) -> list[Keyword]:
-        return [k for k in self.section.keywords if k.name in ("server", "server-template")]
+        return [
+            k for k in self.section.keywords if k.name in ("server", "server-template")
+        ]
 
 
 class Proxies:
@@ -116,14 +122,18 @@ class Proxies:
                 else:
                     defaults = self._chain(parent, named, include_self=True)
             else:
-                defaults = self._chain(current, named, include_self=True) if current else []
+                defaults = (
+                    self._chain(current, named, include_self=True) if current else []
+                )
             self._add(Proxy(section, defaults, version))
         self._check_backend_names()
 
     def _check_backend_names(self) -> None:
         for frontend in self.frontends.values():
             keywords = frontend.own("use_backend")
-            default = frontend.last(lambda k: k.name == "default_backend" and bool(k.args))
+            default = frontend.last(
+                lambda k: k.name == "default_backend" and bool(k.args)
+            )
             if default is not None:
                 keywords = [*keywords, default]
             for keyword in keywords:
@@ -138,7 +148,9 @@ class Proxies:
                     )
                 )
 
-    def _chain(self, section: Section, named: dict[str, Section], include_self: bool = False) -> list[Section]:
+    def _chain(
+        self, section: Section, named: dict[str, Section], include_self: bool = False
+    ) -> list[Section]:
         chain = [section] if include_self else []
         seen = {id(section)}
         node = section

@@ -17,10 +17,16 @@ from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxy
 
 # http-request actions that end the request without reaching any backend.
-_FINAL_ACTIONS = frozenset({"deny", "return", "redirect", "tarpit", "reject", "silent-drop", "auth"})
+_FINAL_ACTIONS = frozenset(
+    {"deny", "return", "redirect", "tarpit", "reject", "silent-drop", "auth"}
+)
 _MATCH_SUFFIXES = ("beg", "end", "sub", "dir", "dom", "reg", "len", "str")
-_PATH_FETCHES = frozenset({"path", "url", "pathq", "req.path", "capture.req.uri", "url_ip"})
-_HEADER_FETCH = re.compile(r"(?:req\.)?f?hdr(?:_(beg|end|sub|dir|dom|reg|len|str|cnt|val))?\(([^,)]*)[^)]*\)")
+_PATH_FETCHES = frozenset(
+    {"path", "url", "pathq", "req.path", "capture.req.uri", "url_ip"}
+)
+_HEADER_FETCH = re.compile(
+    r"(?:req\.)?f?hdr(?:_(beg|end|sub|dir|dom|reg|len|str|cnt|val))?\(([^,)]*)[^)]*\)"
+)
 _CONSTANTS = {"TRUE": True, "always_true": True, "FALSE": False, "always_false": False}
 
 
@@ -52,7 +58,9 @@ def acls_of(proxy: Proxy) -> dict[str, list[Acl]]:
         if len(keyword.args) < 2:
             continue
         criterion, flags, values = split_acl(keyword.args[1:])
-        table.setdefault(keyword.args[0], []).append(Acl(criterion, flags, values, keyword))
+        table.setdefault(keyword.args[0], []).append(
+            Acl(criterion, flags, values, keyword)
+        )
     return table
 
 
@@ -61,7 +69,11 @@ def split_acl(words: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, 
     criterion = words[0]
     flags: list[str] = []
     index = 1
-    while index < len(words) and words[index].startswith("-") and not _is_number(words[index]):
+    while (
+        index < len(words)
+        and words[index].startswith("-")
+        and not _is_number(words[index])
+    ):
         flag = words[index]
         index += 1
         if flag == "--":
@@ -148,12 +160,22 @@ class Evaluator:
     def named(self, name: str) -> bool | None:
         if name in _CONSTANTS:
             return _CONSTANTS[name]
-        if name in ("HTTP", "HTTP_1.1", "HTTP_CONTENT", "METH_GET", "METH_POST", "WAIT_END"):
+        if name in (
+            "HTTP",
+            "HTTP_1.1",
+            "HTTP_CONTENT",
+            "METH_GET",
+            "METH_POST",
+            "WAIT_END",
+        ):
             return _predefined(name, self.request)
         entries = self.acls.get(name)
         if not entries:
             return None
-        values = [match(entry.criterion, entry.flags, entry.values, self.request) for entry in entries]
+        values = [
+            match(entry.criterion, entry.flags, entry.values, self.request)
+            for entry in entries
+        ]
         if True in values:
             return True
         return None if None in values else False
@@ -195,7 +217,9 @@ def _predefined(name: str, request: Request) -> bool | None:
     return None
 
 
-def match(criterion: str, flags: tuple[str, ...], values: tuple[str, ...], request: Request) -> bool | None:
+def match(
+    criterion: str, flags: tuple[str, ...], values: tuple[str, ...], request: Request
+) -> bool | None:
     """Evaluate one ACL criterion against the request, or None when unknown."""
     if "-f" in flags or "-M" in flags:
         return None  # patterns come from a file
@@ -257,7 +281,10 @@ def _flag_value(flags: tuple[str, ...], name: str) -> str | None:
 def _match_one(method: str, subject: str, pattern: str, ignore_case: bool) -> bool:
     if method == "reg":
         try:
-            return re.search(pattern, subject, re.IGNORECASE if ignore_case else 0) is not None
+            return (
+                re.search(pattern, subject, re.IGNORECASE if ignore_case else 0)
+                is not None
+            )
         except re.error:
             return False
     if ignore_case:
@@ -309,7 +336,13 @@ def route(frontend: Proxy, request: Request) -> Route:
                     result.blocked_by = keyword
                     return result
                 continue
-            if action in ("set-path", "replace-path", "set-uri", "replace-uri", "set-pathq"):
+            if action in (
+                "set-path",
+                "replace-path",
+                "set-uri",
+                "replace-uri",
+                "set-pathq",
+            ):
                 if applies is None:
                     result.uncertain.append(keyword)
                 elif applies:
@@ -327,7 +360,9 @@ def route(frontend: Proxy, request: Request) -> Route:
         if applies is False:
             continue
         backend = None if "%[" in name else name
-        result.candidates.append(Candidate(backend, keyword, certain and applies is True))
+        result.candidates.append(
+            Candidate(backend, keyword, certain and applies is True)
+        )
         if applies is True:
             return result
         certain = False
@@ -377,7 +412,9 @@ def path_prefixes(words: tuple[str, ...], acls: dict[str, list[Acl]]) -> list[st
                 entries.append(split_acl(inner))
             index = end + 1
         else:
-            entries.extend((acl.criterion, acl.flags, acl.values) for acl in acls.get(word, ()))
+            entries.extend(
+                (acl.criterion, acl.flags, acl.values) for acl in acls.get(word, ())
+            )
             index += 1
         if not negated:
             for criterion, flags, values in entries:

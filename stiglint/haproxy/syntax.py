@@ -16,8 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Backslash escapes HAProxy turns into one character; others keep the backslash.
-_ESCAPES = {"\\": "\\", " ": " ", "#": "#", "'": "'", '"': '"', "$": "$",
-            "r": "\r", "n": "\n", "t": "\t"}
+_ESCAPES = {
+    "\\": "\\",
+    " ": " ",
+    "#": "#",
+    "'": "'",
+    '"': '"',
+    "$": "$",
+    "r": "\r",
+    "n": "\n",
+    "t": "\t",
+}
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.?)")
 _ENV_REFERENCE = re.compile(r"(?<!\\)\$(\{[^}]*\}|[A-Za-z_])")
 _UNTERMINATED_ENV = re.compile(r"(?<!\\)\$\{[^}]*$")
@@ -93,7 +102,9 @@ def _split_with_grammar(text: str) -> Words:
     for match in _DOUBLE_QUOTED.finditer(text):
         inside = match.group(0)[1:-1]
         if _UNTERMINATED_ENV.search(inside):
-            raise LineError("unterminated environment variable reference '${'", match.start() + 1)
+            raise LineError(
+                "unterminated environment variable reference '${'", match.start() + 1
+            )
         has_env = has_env or bool(_ENV_REFERENCE.search(inside))
     try:
         tokens = _line_grammar().parse_string(text, parse_all=True)
@@ -138,7 +149,9 @@ class ConditionError(ValueError):
     pass
 
 
-def evaluate_condition(words: tuple[str, ...], version: tuple[int, ...] | None) -> bool | None:
+def evaluate_condition(
+    words: tuple[str, ...], version: tuple[int, ...] | None
+) -> bool | None:
     """Evaluate the condition of `.if` or `.elif`.
 
     Returns True or False when the configuration text decides it, and None when

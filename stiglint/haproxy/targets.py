@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from stiglint import endpoints
 from stiglint.haproxy.proxies import Proxies, Proxy
-from stiglint.haproxy.routing import Request, acls_of, path_prefixes, route, split_condition
+from stiglint.haproxy.routing import (
+    Request,
+    acls_of,
+    path_prefixes,
+    route,
+    split_condition,
+)
 
 _PROBE = endpoints.STATE_SSE
 
@@ -71,7 +77,9 @@ class Finder:
             _, words = split_condition(keyword.args)
             prefixes = path_prefixes(words, acls)
             for mount in [mount_of(prefix) for prefix in prefixes] or ["/"]:
-                entry = mounts.setdefault(mount, (self._reason(frontend, keyword.args[0]), set()))
+                entry = mounts.setdefault(
+                    mount, (self._reason(frontend, keyword.args[0]), set())
+                )
                 entry[1].add(keyword.args[0])
         default = frontend.last(lambda k: k.name == "default_backend" and bool(k.args))
         fallback = None
@@ -97,9 +105,11 @@ class Finder:
             stigman = [c.backend for c in known if c.backend in self.reasons]
             # Rules HAProxy may skip (a Host test, say) come before the fallback,
             # so without a STIG Manager name the last candidate is the safest pick.
-            chosen = stigman or [c.backend for c in known if c.certain] or [
-                c.backend for c in known[-1:]
-            ]
+            chosen = (
+                stigman
+                or [c.backend for c in known if c.certain]
+                or [c.backend for c in known[-1:]]
+            )
             if not chosen:
                 continue
             backend = self.proxies.backends[chosen[0]]
@@ -109,7 +119,11 @@ class Finder:
                 f"{frontend.label()} sends {path} to {backend.label()}, and STIG Manager "
                 f"is mounted at {slash(mount)} according to the settings"
             )
-            found.append(Target(frontend, frozenset(chosen), slash(mount), reason, frozenset(chosen)))
+            found.append(
+                Target(
+                    frontend, frozenset(chosen), slash(mount), reason, frozenset(chosen)
+                )
+            )
         return found
 
     def _reason(self, frontend: Proxy, backend: str) -> str:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 _TIME = re.compile(r"(\d+)(us|ms|s|m|h|d)?")
-_TIME_UNITS = {"us": 1e-6, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 0.001}
+_TIME_UNITS = {
+    "us": 1e-6,
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    None: 0.001,
+}
 _SIZE = re.compile(r"(\d+)([kmgKMG]?)")
 _SIZE_FACTORS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 

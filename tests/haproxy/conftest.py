@@ -22,11 +22,15 @@ class Linter:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
-    def report(self, text: str, settings: Settings | None = None, name: str = "haproxy.cfg") -> Report:
+    def report(
+        self, text: str, settings: Settings | None = None, name: str = "haproxy.cfg"
+    ) -> Report:
         path = self.write(text, name)
         return haproxy.lint(str(path), settings or Settings())
 
-    def findings(self, text: str, settings: Settings | None = None, rule: str | None = None) -> list[str]:
+    def findings(
+        self, text: str, settings: Settings | None = None, rule: str | None = None
+    ) -> list[str]:
         """Return the findings as sorted `RULE:line` strings, optionally of one rule."""
         report = self.report(text, settings)
         assert report.errors == [], [str(error) for error in report.errors]

@@ -37,7 +37,9 @@ def _write(tmp_path, name, text):
 def test_combine_reads_files_as_one(tmp_path):
     first = _write(tmp_path, "a.cfg", FRONTEND)
     second = _write(tmp_path, "b.cfg", BACKEND)
-    result = runner.invoke(app, ["check", "--combine", "--format", "json", first, second])
+    result = runner.invoke(
+        app, ["check", "--combine", "--format", "json", first, second]
+    )
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)
     rules = [(f["rule"], f["line"]) for f in data["findings"]]
@@ -70,7 +72,9 @@ def test_haproxy_version_invalid(tmp_path):
 def test_haproxy_version_decides_if(tmp_path):
     text = ".if version_atleast(2.8)\n" + BACKEND.replace("54000", "54000\n.endif")
     path = _write(tmp_path, "a.cfg", "global\n" + text)
-    result = runner.invoke(app, ["check", "--haproxy-version", "2.6", "--format", "json", path])
+    result = runner.invoke(
+        app, ["check", "--haproxy-version", "2.6", "--format", "json", path]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["notes"] == []
 

@@ -19,7 +19,9 @@ FILES = sorted(CORPUS.glob("*/*.cfg")) if CORPUS.is_dir() else []
 # that HAProxy rejects.
 EXPECTED_NOTES = {
     "onlyoffice-virtual-path": ["refuse to start with 'reqrep'"],
-    "upstream-basic-config-edge": ["the condition 'feature(QUIC)' depends on the machine"],
+    "upstream-basic-config-edge": [
+        "the condition 'feature(QUIC)' depends on the machine"
+    ],
 }
 
 pytestmark = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")

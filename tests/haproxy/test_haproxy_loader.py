@@ -185,7 +185,9 @@ def _errors(linter, text):
 
 
 def test_error_unterminated_quote(linter):
-    assert _errors(linter, 'global\n    log "stdout\n') == [(2, "missing closing double quote")]
+    assert _errors(linter, 'global\n    log "stdout\n') == [
+        (2, "missing closing double quote")
+    ]
 
 
 def test_error_column_of_unterminated_quote(linter):
@@ -204,7 +206,9 @@ def test_error_endif_without_if(linter):
 
 
 def test_error_if_without_endif(linter):
-    assert _errors(linter, "global\n.if 1\n    daemon\n") == [(2, ".if block has no matching .endif")]
+    assert _errors(linter, "global\n.if 1\n    daemon\n") == [
+        (2, ".if block has no matching .endif")
+    ]
 
 
 def test_error_elif_after_else(linter):
@@ -220,7 +224,9 @@ def test_error_invalid_condition(linter):
 
 
 def test_error_proxy_without_name(linter):
-    assert _errors(linter, "frontend\n    bind :80\n") == [(1, "frontend section has no name")]
+    assert _errors(linter, "frontend\n    bind :80\n") == [
+        (1, "frontend section has no name")
+    ]
 
 
 def test_error_unreadable_file(tmp_path):
@@ -238,7 +244,9 @@ def test_error_binary_file(tmp_path):
 
 
 def test_error_empty_directory(tmp_path):
-    assert [e.message for e in load([str(tmp_path)]).errors] == ["no *.cfg file found in the directory"]
+    assert [e.message for e in load([str(tmp_path)]).errors] == [
+        "no *.cfg file found in the directory"
+    ]
 
 
 def test_several_files_read_in_order(linter):
@@ -284,10 +292,11 @@ def test_report_blocks_cover_each_section(linter):
 
 def test_lint_reports_input_errors_not_exceptions(linter):
     report = linter.report('frontend fe\n    bind "oops\n')
-    assert [str(error) for error in report.errors] == [
+    expected = (
         f"{linter.directory / 'haproxy.cfg'}:2: missing closing double quote "
         "(close the quote or escape it with a backslash)"
-    ]
+    )
+    assert [str(error) for error in report.errors] == [expected]
     assert report.server == "haproxy"
 
 
@@ -309,4 +318,7 @@ def test_crlf_line_endings_keep_line_numbers(tmp_path):
     path.write_bytes(b"global\r\n    daemon\r\n\x0c\r\nbackend be\r\n")
     config = load([str(path)])
     assert config.errors == []
-    assert [(s.kind, s.place.line) for s in config.sections] == [("global", 1), ("backend", 4)]
+    assert [(s.kind, s.place.line) for s in config.sections] == [
+        ("global", 1),
+        ("backend", 4),
+    ]

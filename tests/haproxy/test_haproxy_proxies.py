@@ -113,7 +113,10 @@ def test_named_defaults_rules_run_first_from_2_5(linter):
 def test_unknown_from_is_an_error(linter):
     proxies = _proxies(linter, "backend be from nowhere\n")
     assert [(e.place.line, e.message) for e in proxies.errors] == [
-        (1, "backend be inherits from defaults section 'nowhere', which is not defined above it")
+        (
+            1,
+            "backend be inherits from defaults section 'nowhere', which is not defined above it",
+        )
     ]
 
 
@@ -125,7 +128,10 @@ def test_from_must_name_earlier_defaults(linter):
 def test_duplicate_backend_names_are_an_error(linter):
     proxies = _proxies(linter, "backend be\nbackend be\nfrontend be\n")
     assert [(e.place.line, e.message) for e in proxies.errors] == [
-        (2, f"backend be has the same name as backend be at {linter.directory / 'haproxy.cfg'}:1")
+        (
+            2,
+            f"backend be has the same name as backend be at {linter.directory / 'haproxy.cfg'}:1",
+        )
     ]
 
 

@@ -88,9 +88,9 @@ def test_websocket_header_acl(linter):
             default_backend web
         """,
     )
-    assert _backends(frontend, "/socket/log-socket", headers={"upgrade": "websocket"}) == [
-        ("sockets", True)
-    ]
+    assert _backends(
+        frontend, "/socket/log-socket", headers={"upgrade": "websocket"}
+    ) == [("sockets", True)]
     assert _backends(frontend, "/api/op/state/sse") == [("web", True)]
 
 
@@ -108,7 +108,9 @@ def test_no_default_backend_gives_no_candidate(linter):
 
 
 def test_dynamic_backend_name(linter):
-    _, frontend = _frontend(linter, "frontend fe\n    mode http\n    use_backend %[var(txn.x)]\n")
+    _, frontend = _frontend(
+        linter, "frontend fe\n    mode http\n    use_backend %[var(txn.x)]\n"
+    )
     assert _backends(frontend, "/") == [(None, True)]
 
 

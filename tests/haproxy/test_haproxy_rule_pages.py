@@ -23,7 +23,9 @@ def _haproxy_section(rule_id: str) -> str:
 def _examples():
     for rule in catalogue.RULES:
         for index, match in enumerate(_FENCE.finditer(_haproxy_section(rule.id))):
-            yield pytest.param(rule.id, match.group(1), match.group(2), id=f"{rule.id}-{index}")
+            yield pytest.param(
+                rule.id, match.group(1), match.group(2), id=f"{rule.id}-{index}"
+            )
 
 
 @pytest.mark.parametrize("rule", [rule.id for rule in catalogue.RULES])

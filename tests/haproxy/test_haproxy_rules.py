@@ -30,14 +30,18 @@ def test_unitless_milliseconds_not_flagged(linter):
 
 def test_unitless_fix_adds_unit(linter):
     report = linter.report(CLEAN.replace("timeout connect 5s", "timeout connect 10"))
-    assert [(f.rule, f.fix) for f in report.findings] == [("TIMEOUT-UNITLESS", "timeout connect 10s")]
+    assert [(f.rule, f.fix) for f in report.findings] == [
+        ("TIMEOUT-UNITLESS", "timeout connect 10s")
+    ]
 
 
 # TIMEOUT-MISSING
 
 
 def test_missing_timeouts_flagged_per_proxy(linter):
-    text = CLEAN.replace("    timeout connect 5s\n", "").replace("    timeout client 3600s\n", "")
+    text = CLEAN.replace("    timeout connect 5s\n", "").replace(
+        "    timeout client 3600s\n", ""
+    )
     assert linter.findings(text) == ["TIMEOUT-MISSING:6", "TIMEOUT-MISSING:13"]
 
 
@@ -86,7 +90,9 @@ def test_long_timeouts_not_flagged(linter):
 
 
 def test_tcp_mode_uses_tunnel_for_every_stream(linter):
-    text = CLEAN.replace("mode http", "mode tcp").replace("timeout tunnel 3600s", "timeout tunnel 20s")
+    text = CLEAN.replace("mode http", "mode tcp").replace(
+        "timeout tunnel 3600s", "timeout tunnel 20s"
+    )
     assert linter.findings(text) == ["TIMEOUT-STREAM-CUT:6"]
 
 
@@ -160,11 +166,16 @@ def test_buffer_request_with_default_buffer_not_flagged(linter):
 
 def test_buffer_request_switched_off_not_flagged(linter):
     text = "global\n    tune.bufsize 1048576\n" + CLEAN.replace(
-        "    mode http\n", "    mode http\n    option http-buffer-request\n    timeout http-request 2s\n"
+        "    mode http\n",
+        "    mode http\n    option http-buffer-request\n    timeout http-request 2s\n",
     )
     assert linter.findings(text) == ["BUFFERING-REQUEST-TIMEOUT:7"]
-    text = text.replace("    bind :80\n", "    bind :80\n    no option http-buffer-request\n")
-    text = text.replace("\nbackend stigman\n", "\nbackend stigman\n    no option http-buffer-request\n")
+    text = text.replace(
+        "    bind :80\n", "    bind :80\n    no option http-buffer-request\n"
+    )
+    text = text.replace(
+        "\nbackend stigman\n", "\nbackend stigman\n    no option http-buffer-request\n"
+    )
     assert linter.findings(text) == []
 
 
@@ -192,7 +203,9 @@ def test_backend_type_list_wins_over_frontend(linter):
         "    default_backend stigman",
         "    compression algo gzip\n    compression type application/x-ndjson\n"
         "    default_backend stigman",
-    ).replace("\nbackend stigman\n", "\nbackend stigman\n    compression type text/html\n")
+    ).replace(
+        "\nbackend stigman\n", "\nbackend stigman\n    compression type text/html\n"
+    )
     assert linter.findings(text) == []
 
 
@@ -200,12 +213,16 @@ def test_backend_type_list_wins_over_frontend(linter):
 
 
 def test_forwardfor_alone_misses_proto_and_host(linter):
-    text = CLEAN.replace("    http-request set-header X-Forwarded-Proto http\n", "").replace(
-        "    http-request set-header X-Forwarded-Host %[req.hdr(host)]\n", ""
-    )
+    text = CLEAN.replace(
+        "    http-request set-header X-Forwarded-Proto http\n", ""
+    ).replace("    http-request set-header X-Forwarded-Host %[req.hdr(host)]\n", "")
     report = linter.report(text)
-    assert [f"{f.rule}:{f.place.line}" for f in report.findings] == ["FORWARDED-HEADERS-MISSING:8"]
-    assert report.findings[0].message.startswith("X-Forwarded-Proto, X-Forwarded-Host not sent")
+    assert [f"{f.rule}:{f.place.line}" for f in report.findings] == [
+        "FORWARDED-HEADERS-MISSING:8"
+    ]
+    assert report.findings[0].message.startswith(
+        "X-Forwarded-Proto, X-Forwarded-Host not sent"
+    )
 
 
 def test_headers_set_in_backend_count(linter):
@@ -216,7 +233,9 @@ def test_headers_set_in_backend_count(linter):
 
 
 def test_no_option_forwardfor_flagged(linter):
-    text = CLEAN.replace("\nbackend stigman\n", "\nbackend stigman\n    no option forwardfor\n")
+    text = CLEAN.replace(
+        "\nbackend stigman\n", "\nbackend stigman\n    no option forwardfor\n"
+    )
     # The frontend's own option still adds the header.
     assert linter.findings(text) == []
     text = CLEAN.replace("    option forwardfor\n", "    no option forwardfor\n")
@@ -225,13 +244,16 @@ def test_no_option_forwardfor_flagged(linter):
 
 def test_host_overwritten_flagged(linter):
     text = CLEAN.replace(
-        "\nbackend stigman\n", "\nbackend stigman\n    http-request set-header Host stigman.internal\n"
+        "\nbackend stigman\n",
+        "\nbackend stigman\n    http-request set-header Host stigman.internal\n",
     )
     assert linter.findings(text) == ["FORWARDED-HOST:16"]
 
 
 def test_send_name_header_host_flagged(linter):
-    text = CLEAN.replace("\nbackend stigman\n", "\nbackend stigman\n    http-send-name-header Host\n")
+    text = CLEAN.replace(
+        "\nbackend stigman\n", "\nbackend stigman\n    http-send-name-header Host\n"
+    )
     assert linter.findings(text) == ["FORWARDED-HOST:16"]
 
 
@@ -258,10 +280,13 @@ def test_upgrade_deleted_for_other_paths_not_flagged(linter):
 
 
 def test_socket_routed_elsewhere_flagged(linter):
-    text = CLEAN.replace(
-        "    default_backend stigman",
-        "    use_backend stigman if { path_beg /api/ }\n    default_backend web",
-    ) + "\nbackend web\n    server w 127.0.0.1:8080\n"
+    text = (
+        CLEAN.replace(
+            "    default_backend stigman",
+            "    use_backend stigman if { path_beg /api/ }\n    default_backend web",
+        )
+        + "\nbackend web\n    server w 127.0.0.1:8080\n"
+    )
     assert linter.findings(text) == ["ROUTE-SHADOWED:14"]
     assert linter.report(text).findings[0].endpoints == ("GET /socket/log-socket",)
 
@@ -364,7 +389,9 @@ def test_targets_list_each_pair_with_reason(linter):
 
 
 def test_mount_setting_checks_named_backend(linter):
-    text = CLEAN.replace("stigman", "tools").replace("timeout server 3600s", "timeout server 5s")
+    text = CLEAN.replace("stigman", "tools").replace(
+        "timeout server 3600s", "timeout server 5s"
+    )
     text = text.replace(":54000", ":8443")
     assert linter.findings(text) == []
     assert linter.findings(text, Settings(mounts=("/",))) == ["TIMEOUT-STREAM-CUT:5"]
@@ -378,22 +405,30 @@ def test_unrouted_stigman_backend_noted(linter):
 
 
 def test_route_through_rewritten_mount(linter):
-    text = CLEAN.replace(
-        "    default_backend stigman",
-        "    http-request replace-path ^/stigman/(.*) /\\1 if { path_beg /stigman/ }\n"
-        "    use_backend stigman if { path_beg /stigman/ }\n"
-        "    default_backend web",
-    ) + "\nbackend web\n    server w 127.0.0.1:8080\n"
+    text = (
+        CLEAN.replace(
+            "    default_backend stigman",
+            "    http-request replace-path ^/stigman/(.*) /\\1 if { path_beg /stigman/ }\n"
+            "    use_backend stigman if { path_beg /stigman/ }\n"
+            "    default_backend web",
+        )
+        + "\nbackend web\n    server w 127.0.0.1:8080\n"
+    )
     report = linter.report(text)
     assert [t.mount for t in report.targets] == ["/stigman/"]
     # After the rewrite the path no longer starts with /stigman/, so HAProxy
     # sends every endpoint to the default backend.
-    assert sorted(f"{f.rule}:{f.place.line}" for f in report.findings) == ["ROUTE-SHADOWED:15"]
+    assert sorted(f"{f.rule}:{f.place.line}" for f in report.findings) == [
+        "ROUTE-SHADOWED:15"
+    ]
 
 
 def test_findings_in_second_file_keep_their_file(linter):
     first = linter.write(CLEAN.split("\nbackend stigman")[0], "a.cfg")
-    second = linter.write("backend stigman\n    timeout server 10s\n    server s 127.0.0.1:54000\n", "b.cfg")
+    second = linter.write(
+        "backend stigman\n    timeout server 10s\n    server s 127.0.0.1:54000\n",
+        "b.cfg",
+    )
     from stiglint import haproxy
 
     report = haproxy.lint_files([str(first), str(second)], Settings())

@@ -58,5 +58,14 @@ def test_fail_client_cert_sample():
 
 
 def test_every_family_has_a_failing_sample():
-    families = {"body-size", "buffering", "websocket", "timeout", "forwarded-headers", "client-cert"}
-    assert {path.stem.removeprefix("fail-") for path in SAMPLES.glob("fail-*.cfg")} == families
+    families = {
+        "body-size",
+        "buffering",
+        "websocket",
+        "timeout",
+        "forwarded-headers",
+        "client-cert",
+    }
+    assert {
+        path.stem.removeprefix("fail-") for path in SAMPLES.glob("fail-*.cfg")
+    } == families

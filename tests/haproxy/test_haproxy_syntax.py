@@ -21,10 +21,16 @@ from stiglint.haproxy.syntax import (
         ("timeout tunnel 4h  # for websocket", ("timeout", "tunnel", "4h")),
         ("# only a comment", ()),
         ("", ()),
-        ('http-response set-header X "a b"', ("http-response", "set-header", "X", "a b")),
+        (
+            'http-response set-header X "a b"',
+            ("http-response", "set-header", "X", "a b"),
+        ),
         ("alt-svc 'h3=\":443\"; ma=90000'", ("alt-svc", 'h3=":443"; ma=90000')),
-        ('x "a"b\'c\'', ("x", "abc")),
-        (r"reqrep ^([^\ :]*)\ /doc/(.*) \1\ /\2", ("reqrep", "^([^ :]*) /doc/(.*)", r"\1 /\2")),
+        ("x \"a\"b'c'", ("x", "abc")),
+        (
+            r"reqrep ^([^\ :]*)\ /doc/(.*) \1\ /\2",
+            ("reqrep", "^([^ :]*) /doc/(.*)", r"\1 /\2"),
+        ),
         (r"x a\#b", ("x", "a#b")),
         (r"path_reg ^/api\.v1$", ("path_reg", r"^/api\.v1$")),
         (r'x "say \"hi\""', ("x", 'say "hi"')),
@@ -40,7 +46,12 @@ def test_split_line_words(line, words):
 
 @pytest.mark.parametrize(
     "line",
-    ["frontend public", "timeout client 5s # c", "acl a path_beg /api /socket", "x a#b c"],
+    [
+        "frontend public",
+        "timeout client 5s # c",
+        "acl a path_beg /api /socket",
+        "x a#b c",
+    ],
 )
 def test_fast_path_agrees_with_grammar(line):
     assert split_line(line) == _split_with_grammar(line)
