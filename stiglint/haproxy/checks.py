@@ -134,17 +134,36 @@ def check_unitless(context: Context) -> list[Issue]:
         if keyword is None or not meant_as_seconds(keyword):
             continue
         value = keyword.args[1]
+        effect = _UNITLESS_EFFECTS.get(
+            kind, "{endpoints} are cut after {time} of silence"
+        )
+        effect = effect.replace("{time}", format_seconds(int(value) / 1000))
         issues.append(
             Issue(
                 "TIMEOUT-UNITLESS",
                 keyword.place,
                 f"timeout {kind} {value} has no unit, so HAProxy reads it as {value} ms, "
-                f"not {value} s: {{endpoints}} are cut after {format_seconds(int(value) / 1000)}",
+                f"not {value} s: {effect}",
                 f"timeout {kind} {value}s",
                 context.label,
             )
         )
     return issues
+
+
+# Effects of a timeout read as milliseconds. Timeouts not listed cut idle streams.
+_UNITLESS_EFFECTS = {
+    "connect": "connections to STIG Manager fail unless they open within {time}, "
+    "so {endpoints} often answer 503",
+    "http-request": "clients must send the request headers within {time} or get "
+    "408 Request Timeout for {endpoints}",
+    "http-keep-alive": "idle client connections close after {time}, so browsers "
+    "reconnect for almost every request",
+    "queue": "requests for {endpoints} that wait in the queue longer than {time} "
+    "fail with 503",
+    "client-fin": "half-closed client connections are dropped after {time}",
+    "server-fin": "half-closed server connections are dropped after {time}",
+}
 
 
 def check_timeout_missing(context: Context) -> list[Issue]:
