@@ -18,7 +18,7 @@ from stiglint.haproxy.proxies import Proxy
 
 # http-request actions that end the request without reaching any backend.
 _FINAL_ACTIONS = frozenset(
-    {"deny", "return", "redirect", "tarpit", "reject", "silent-drop", "auth"}
+    {"deny", "return", "redirect", "tarpit", "reject", "silent-drop"}
 )
 _MATCH_SUFFIXES = ("beg", "end", "sub", "dir", "dom", "reg", "len", "str")
 _PATH_FETCHES = frozenset(
@@ -331,7 +331,10 @@ def route(frontend: Proxy, request: Request) -> Route:
         for keyword in frontend.rules():
             action = keyword.args[0] if keyword.args else ""
             applies = evaluator.rule_applies(keyword)
-            if action in _FINAL_ACTIONS:
+            # A scheme redirect keeps the path, so the client repeats the request
+            # on the https listener.
+            redirects_scheme = action == "redirect" and keyword.args[1:2] == ("scheme",)
+            if action in _FINAL_ACTIONS and not redirects_scheme:
                 if applies is True:
                     result.blocked_by = keyword
                     return result

@@ -306,3 +306,19 @@ def test_tcp_frontend_ignores_http_rules(linter):
     result = route(frontend, Request("GET", "/"))
     assert result.blocked_by is None
     assert [c.backend for c in result.candidates] == ["db"]
+
+
+def test_scheme_redirect_and_auth_do_not_block(linter):
+    _, frontend = _frontend(
+        linter,
+        """
+        frontend fe
+            mode http
+            http-request redirect scheme https
+            http-request auth realm stigman
+            default_backend web
+        """,
+    )
+    result = route(frontend, Request("GET", "/api/op/state/sse"))
+    assert result.blocked_by is None
+    assert [c.backend for c in result.candidates] == ["web"]

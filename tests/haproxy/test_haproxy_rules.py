@@ -442,5 +442,7 @@ def test_findings_in_second_file_keep_their_file(linter):
 def test_unitless_message_names_effect(linter):
     report = linter.report(CLEAN.replace("timeout connect 5s", "timeout connect 10"))
     message = report.findings[0].message
-    assert message.startswith("timeout connect 10 has no unit, so HAProxy reads it as 10 ms")
+    assert message.startswith(
+        "timeout connect 10 has no unit, so HAProxy reads it as 10 ms"
+    )
     assert "fail unless they open within 10ms" in message
