@@ -165,7 +165,7 @@ class _FileReader:
                 continue
             if name in _DIAGNOSTICS:
                 continue
-            self.keyword(number, words.words, bool(self.branches))
+            self.keyword(number, words.words)
         for branch in self.branches:
             self.error(
                 branch.place.line or 0,
@@ -226,7 +226,7 @@ class _FileReader:
             )
         return value
 
-    def keyword(self, number: int, words: tuple[str, ...], conditional: bool) -> None:
+    def keyword(self, number: int, words: tuple[str, ...]) -> None:
         name, args = words[0], words[1:]
         place = Place(self.path, number)
         if name in SECTION_KINDS:
@@ -240,7 +240,7 @@ class _FileReader:
                 "put it under a section such as global, defaults, frontend or backend",
             )
             return
-        self.section.keywords.append(Keyword(name, args, place, conditional))
+        self.section.keywords.append(Keyword(name, args, place))
 
     def start_section(self, kind: str, args: tuple[str, ...], place: Place) -> Section:
         name: str | None = args[0] if args else None

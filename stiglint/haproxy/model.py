@@ -43,8 +43,6 @@ class Keyword:
     name: str
     args: tuple[str, ...]
     place: Place
-    # Set when the line sits in a `.if` branch that stiglint could not decide.
-    conditional: bool = False
 
     @property
     def line(self) -> int:
