@@ -1,6 +1,6 @@
-"""Real HAProxy configurations: each lints without a crash and yields what its SOURCE.md states.
+"""Real HAProxy configurations lint without a crash and yield what their SOURCE.md states.
 
-The corpus sits beside the repository at ../shared/corpus; none of its HAProxy
+CI places the corpus beside the repository (CORPUS below). None of its HAProxy
 cases proxies STIG Manager, so each must yield no finding.
 """
 
