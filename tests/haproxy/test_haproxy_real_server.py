@@ -98,3 +98,30 @@ def test_sample_accepted_by_haproxy(sample, certificate, tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNING" not in output
+
+
+MALFORMED = {
+    "unterminated-quote": 'global\n    log "stdout local0\n',
+    "keyword-outside-section": "maxconn 10\n",
+    "endif-without-if": "global\n.endif\n",
+    "if-without-endif": "global\n.if 1\n",
+    "elif-after-else": "global\n.if 0\n.else\n.elif 1\n.endif\n",
+    "unknown-defaults": "defaults\n    mode http\nbackend be from nowhere\n",
+    "duplicate-backend": "backend be\nbackend be\n",
+    "unknown-backend": "frontend fe\n    mode http\n    bind :80\n    default_backend nowhere\n",
+    "proxy-without-name": "frontend\n",
+}
+
+
+@pytest.mark.parametrize("text", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_input_rejected_by_both(text, tmp_path):
+    from stiglint import haproxy
+    from stiglint.settings import Settings
+
+    path = tmp_path / "haproxy.cfg"
+    path.write_text(text)
+    assert haproxy.lint(str(path), Settings()).errors != []
+    result = subprocess.run(
+        [HAPROXY, "-c", "-f", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
