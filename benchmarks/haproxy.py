@@ -4,7 +4,8 @@ Usage: python benchmarks/haproxy.py [COUNT ...]   (default: 1000 10000)
 
 Each configuration has COUNT frontends and COUNT backends. Every tenth backend
 points at port 54000, so stiglint treats it as STIG Manager and checks every
-endpoint on its route; the others are plain web backends it only routes past.
+endpoint on its route. The other backends are plain web servers it only routes
+past.
 The script prints figures and asserts nothing. Peak memory is the maximum
 resident set size of the `stiglint check` process, start-up included.
 """

@@ -1,4 +1,4 @@
-"""Which backend a frontend picks for a request, from its ACLs and rules.
+"""Backend selection for a request, from a frontend's ACLs and rules.
 
 Conditions are evaluated with three values. True and False come from what the
 request line decides (path, method, the WebSocket upgrade headers). None stands
