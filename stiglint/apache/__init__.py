@@ -1,0 +1,135 @@
+"""Apache httpd support: read the tree, find STIG Manager, evaluate each endpoint."""
+
+from __future__ import annotations
+
+import re
+
+from stiglint import endpoints
+from stiglint.apache import checks
+from stiglint.apache.effective import Scope
+from stiglint.apache.loader import load
+from stiglint.apache.model import Config
+from stiglint.apache.routing import ProxyRule, Server, alias_matches, resolve, servers_of
+from stiglint.apache.targets import Finder, Mount, Target
+from stiglint.findings import Report
+from stiglint.findings import Target as ReportTarget
+from stiglint.settings import Settings, Version
+
+# A comment in the configuration can state the httpd release it runs on.
+_VERSION_COMMENT = re.compile(r"\s*stiglint:\s*apache-version\s*=\s*(\S+)")
+
+
+def lint(path: str, settings: Settings) -> Report:
+    """Lint the Apache httpd configuration whose main file is `path`."""
+    report = Report("apache")
+    version = _version_from_settings(settings)
+    config = load(path, settings.prefix, version, settings.version_given("apache"))
+    report.files = list(config.files)
+    report.errors = list(config.errors)
+    report.notes = list(config.notes)
+    report.blocks = {file: list(ranges) for file, ranges in config.blocks.items()}
+    version = _version(config, settings, report)
+
+    issues: list[checks.Issue] = []
+    for server in servers_of(config):
+        finder = Finder(server)
+        targets = finder.from_mounts(settings.mounts) if settings.mounts else finder.detect()
+        targets = _own_targets(server, targets)
+        if not targets:
+            continue
+        for target in targets:
+            rule = target.rule
+            description = f"{rule.directive.source()} in {server.label()}"
+            report.targets.append(
+                ReportTarget(rule.directive.place, description, target.reason,
+                             target.mount.label() if target.mount else None)
+            )
+        issues.extend(_check_server(server, targets, finder, settings, version, config, report))
+
+    report.findings = checks.collect(issues)
+    return report
+
+
+def _own_targets(server: Server, targets: list[Target]) -> list[Target]:
+    """Keep a virtual host's targets; the main server keeps only rules written outside hosts.
+
+    A virtual host inherits the main server's ProxyPass rules, so those rules are
+    checked in each host; the main server itself serves only requests that no
+    host takes, and is checked only for rules of its own.
+    """
+    if server.section is not None:
+        return targets
+    return [t for t in targets if t.rule.directive.parent is server.config.root
+            or (t.rule.location is not None and t.rule.location.parent is server.config.root)]
+
+
+def _check_server(server, targets, finder, settings, version, config, report) -> list[checks.Issue]:
+    mounts: list[Mount] = []
+    for target in targets:
+        if target.mount is not None and target.mount not in mounts:
+            mounts.append(target.mount)
+    if not mounts:
+        report.notes.append(
+            f"{server.directive.place}: cannot work out where STIG Manager is mounted in "
+            f"{server.label()}; give the mount path with --mount"
+        )
+    target_rules = [target.rule for target in targets]
+
+    issues: list[checks.Issue] = []
+    labels: list[str] = []
+    for mount in mounts:
+        for endpoint in endpoints.ENDPOINTS:
+            path = mount.request_path(endpoint)
+            if path is None:
+                continue
+            label = f"{endpoint.method} {path}"
+            labels.append(label)
+            route = resolve(server, path, websocket=endpoint.kind is endpoints.Kind.WEBSOCKET)
+            for rule in route.unreadable:
+                report.notes.append(
+                    f"{rule.directive.place}: the pattern of {rule.directive.name} cannot be "
+                    f"evaluated here, so the rule chosen for {path} may differ"
+                )
+            url = route.backend_url()
+            to_stigman = route.rule is not None and route.proxied and (
+                route.rule in target_rules or finder.reason(route.rule, url) is not None
+            )
+            intended = _intended(target_rules, path)
+            issues.extend(checks.check_route(route, server, label, intended, to_stigman))
+            if not to_stigman:
+                continue
+            scope = Scope(server, route, version)
+            context = checks.Context(endpoint, path, server, route, scope, settings, config)
+            for check in checks.CHECKS:
+                issues.extend(check(context))
+    issues.extend(checks.check_client_cert(server, tuple(dict.fromkeys(labels))))
+    return issues
+
+
+def _intended(rules: list[ProxyRule], path: str) -> ProxyRule | None:
+    """Return the STIG Manager prefix rule with the longest path that matches `path`."""
+    best = None
+    for rule in rules:
+        if rule.kind != "prefix" or not alias_matches(rule.path, path):
+            continue
+        if best is None or len(rule.path) > len(best.path):
+            best = rule
+    return best
+
+
+def _version_from_settings(settings: Settings) -> Version:
+    return settings.version("apache")
+
+
+def _version(config: Config, settings: Settings, report: Report) -> Version:
+    if settings.version_given("apache"):
+        return settings.version("apache")
+    for file, comments in config.comments.items():
+        for line, text in comments:
+            match = _VERSION_COMMENT.match(text)
+            if match:
+                try:
+                    return Version.parse(match.group(1))
+                except ValueError as exc:
+                    report.notes.append(f"{file}:{line}: {exc}")
+    return settings.version("apache")
