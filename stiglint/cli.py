@@ -91,6 +91,10 @@ def check(
     nginx_version: Optional[str] = typer.Option(
         None, "--nginx-version", help="nginx release the configuration runs on; default 1.22.1."
     ),
+    apache_version: Optional[str] = typer.Option(
+        None, "--apache-version",
+        help="Apache httpd release the configuration runs on; default 2.4.62.",
+    ),
     prefix: Optional[str] = typer.Option(
         None, "--prefix",
         help="Directory that relative nginx include paths resolve against; "
@@ -108,6 +112,11 @@ def check(
             versions["nginx"] = Version.parse(nginx_version)
         except ValueError as exc:
             _fail(f"--nginx-version: {exc}")
+    if apache_version is not None:
+        try:
+            versions["apache"] = Version.parse(apache_version)
+        except ValueError as exc:
+            _fail(f"--apache-version: {exc}")
     mounts = tuple(_normalise_mount(value) for value in mount)
     settings = Settings(mounts=mounts, versions=versions, prefix=prefix)
 

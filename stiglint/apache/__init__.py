@@ -74,6 +74,7 @@ def _check_server(server, targets, finder, settings, version, config, report) ->
             f"{server.label()}; give the mount path with --mount"
         )
     target_rules = [target.rule for target in targets]
+    target_directives = {rule.directive for rule in target_rules}
 
     issues: list[checks.Issue] = []
     labels: list[str] = []
@@ -92,7 +93,7 @@ def _check_server(server, targets, finder, settings, version, config, report) ->
                 )
             url = route.backend_url()
             to_stigman = route.rule is not None and route.proxied and (
-                route.rule in target_rules or finder.reason(route.rule, url) is not None
+                route.rule.directive in target_directives or finder.reason(route.rule, url) is not None
             )
             intended = _intended(target_rules, path)
             issues.extend(checks.check_route(route, server, label, intended, to_stigman))

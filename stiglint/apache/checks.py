@@ -323,7 +323,7 @@ def check_route(context_route: Route, server: Server, label: str, intended: Prox
                 (label,),
             )
         ]
-    if to_stigman and (intended is None or intended is rule):
+    if to_stigman and (intended is None or intended.directive is rule.directive):
         return []
     if route.local_rewrite is not None:
         why = f"the RewriteRule at line {rule.directive.line} handles it without proxying"
@@ -338,7 +338,7 @@ def check_route(context_route: Route, server: Server, label: str, intended: Prox
             if intended is not None else f"{rule.label()} takes it"
         )
     fix = "# give the endpoint a rule that proxies it to STIG Manager"
-    if intended is not None and intended is not rule:
+    if intended is not None and intended.directive is not rule.directive:
         fix = (
             f"# move line {intended.directive.line} ({intended.directive.source()}) above "
             f"line {rule.directive.line}"

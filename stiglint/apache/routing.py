@@ -128,6 +128,13 @@ class Server:
     config: Config
     # The <VirtualHost> section; None for the main server.
     section: Directive | None
+    # Rules and sections computed once per server, by method name.
+    _cache: dict[str, list] = field(default_factory=dict, repr=False)
+
+    def _cached(self, name: str, build) -> list:
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
 
     @property
     def levels(self) -> list[Directive]:
@@ -154,6 +161,9 @@ class Server:
         return None
 
     def server_rules(self) -> list[ProxyRule]:
+        return self._cached("server_rules", self._build_server_rules)
+
+    def _build_server_rules(self) -> list[ProxyRule]:
         rules: list[ProxyRule] = []
         own = self.levels[-1]
         levels = self.levels
@@ -168,6 +178,9 @@ class Server:
         return rules
 
     def rewrite_rules(self) -> list[ProxyRule]:
+        return self._cached("rewrite_rules", self._build_rewrite_rules)
+
+    def _build_rewrite_rules(self) -> list[ProxyRule]:
         """Return the host's RewriteRules, or [] when its rewrite engine is off."""
         own = self.levels[-1]
         engine = own.child("rewriteengine")
@@ -186,6 +199,9 @@ class Server:
         return rules
 
     def location_sections(self) -> list[Directive]:
+        return self._cached("location_sections", self._build_location_sections)
+
+    def _build_location_sections(self) -> list[Directive]:
         """Return the Location sections that apply here, in the order httpd merges them."""
         found = []
         for level in self.levels:
@@ -195,6 +211,9 @@ class Server:
         return found
 
     def proxy_sections(self) -> list[Directive]:
+        return self._cached("proxy_sections", self._build_proxy_sections)
+
+    def _build_proxy_sections(self) -> list[Directive]:
         found = []
         for level in self.levels:
             found.extend(
@@ -204,6 +223,9 @@ class Server:
         return found
 
     def location_rules(self) -> list[ProxyRule]:
+        return self._cached("location_rules", self._build_location_rules)
+
+    def _build_location_rules(self) -> list[ProxyRule]:
         rules = []
         for section in self.location_sections():
             for directive in section.block or ():
