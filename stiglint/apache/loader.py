@@ -356,10 +356,18 @@ class _Loader:
 
 
 def _files_below(directory: str) -> list[str]:
+    """List the files below a directory as httpd reads them: entries sorted, depth first."""
     found = []
-    for base, dirs, files in os.walk(directory):
-        dirs.sort()
-        found.extend(os.path.join(base, name) for name in sorted(files))
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        return found
+    for name in entries:
+        path = os.path.join(directory, name)
+        if os.path.isdir(path):
+            found.extend(_files_below(path))
+        elif os.path.isfile(path):
+            found.append(path)
     return found
 
 
