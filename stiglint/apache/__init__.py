@@ -108,10 +108,10 @@ def _check_server(server, targets, finder, settings, version, config, report) ->
 
 
 def _intended(rules: list[ProxyRule], path: str) -> ProxyRule | None:
-    """Return the STIG Manager prefix rule with the longest path that matches `path`."""
+    """Return the server-level STIG Manager ProxyPass with the longest path matching `path`."""
     best = None
     for rule in rules:
-        if rule.kind != "prefix" or not alias_matches(rule.path, path):
+        if rule.kind != "prefix" or rule.location is not None or not alias_matches(rule.path, path):
             continue
         if best is None or len(rule.path) > len(best.path):
             best = rule

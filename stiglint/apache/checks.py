@@ -323,7 +323,7 @@ def check_route(context_route: Route, server: Server, label: str, intended: Prox
                 (label,),
             )
         ]
-    if to_stigman and (intended is None or intended.directive is rule.directive):
+    if to_stigman and not _hidden_by_order(rule, intended):
         return []
     if route.local_rewrite is not None:
         why = f"the RewriteRule at line {rule.directive.line} handles it without proxying"
@@ -352,6 +352,13 @@ def check_route(context_route: Route, server: Server, label: str, intended: Prox
             (label,),
         )
     ]
+
+
+def _hidden_by_order(rule: ProxyRule, intended: ProxyRule | None) -> bool:
+    """Return whether an earlier, shorter ProxyPass takes a path a longer one was written for."""
+    if intended is None or intended.directive is rule.directive:
+        return False
+    return rule.kind == "prefix" and rule.location is None
 
 
 def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
