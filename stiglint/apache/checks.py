@@ -406,7 +406,9 @@ def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
         )
     for carrier in carriers:
         name = carrier.directive.args[1]
-        if mode != "require" and not carrier.conditional:
+        if mode != "require" and not carrier.conditional and not _requires_certificate(
+            carrier.directive.parent
+        ):
             issues.append(
                 Issue(
                     "CLIENT-CERT-EMPTY-VALUE",
@@ -432,6 +434,19 @@ def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
                 )
             )
     return issues
+
+
+def _requires_certificate(section: Directive | None) -> bool:
+    """Return whether a section only admits requests that presented a verified certificate."""
+    if section is None or section.key == "virtualhost" or section.parent is None:
+        return False
+    for directive in section.block or ():
+        text = " ".join(directive.args).upper()
+        if directive.key == "sslverifyclient" and directive.args[:1] == ["require"]:
+            return True
+        if directive.key in ("sslrequire", "require") and "SSL_CLIENT_VERIFY" in text:
+            return True
+    return False
 
 
 def _int(text: str) -> int | None:

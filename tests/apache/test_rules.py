@@ -300,6 +300,17 @@ def test_client_cert_conditional_without_unset_is_spoofable(tmp_path: Path):
     assert codes(lint_text(tmp_path, text)) == ["CLIENT-CERT-SPOOFABLE:8"]
 
 
+def test_client_cert_header_in_location_requiring_verification(tmp_path: Path):
+    text = MTLS.replace("SSLVerifyClient require", "SSLVerifyClient optional").replace(
+        '    RequestHeader set SSL_CLIENT_CERT "%{SSL_CLIENT_CERT}s"\n',
+        "    <Location />\n"
+        '        SSLRequire %{SSL_CLIENT_VERIFY} eq "SUCCESS"\n'
+        '        RequestHeader set SSL_CLIENT_CERT "%{SSL_CLIENT_CERT}s"\n'
+        "    </Location>\n",
+    )
+    assert codes(lint_text(tmp_path, text)) == []
+
+
 def test_client_cert_add_is_spoofable(tmp_path: Path):
     text = MTLS.replace("RequestHeader set SSL_CLIENT_CERT", "RequestHeader add SSL_CLIENT_CERT")
     assert codes(lint_text(tmp_path, text)) == ["CLIENT-CERT-SPOOFABLE:8"]
