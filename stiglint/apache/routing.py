@@ -12,7 +12,11 @@ For one request, httpd decides in this order (mod_rewrite, mod_proxy and the
    the main server's first (`ProxyPassInherit On`, the default): the first match
    wins, so a shorter path written earlier hides a longer one written later.
 
-`<Location>` sections outside virtual hosts apply before those inside.
+`<Location>` sections outside virtual hosts apply before those inside. A lab
+run on Apache httpd 2.4.71 confirmed each step: a `[P]` rewrite took a path
+before a `ProxyPass`, a `<Location>` ProxyPass beat a server-level one, the later
+of two matching Locations won, and a main-server `ProxyPass /m` took `/m/sub`
+before the host's own `ProxyPass /m/sub`.
 """
 
 from __future__ import annotations
