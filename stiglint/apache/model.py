@@ -26,10 +26,17 @@ class Directive:
     parent: Directive | None = None
     # The directives inside a section; None for a plain directive.
     block: list[Directive] | None = None
+    # The lower-case name, used for lookups.
+    key: str = field(init=False, repr=False)
+    # The block's directives by key, built on the first lookup; the loader
+    # finishes a block before anything looks into it.
+    _by_key: dict[str, list[Directive]] | None = field(default=None, init=False, repr=False)
+    _by_names: dict[tuple[str, ...], list[Directive]] | None = field(
+        default=None, init=False, repr=False
+    )
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        self.key = self.name.lower()
 
     @property
     def place(self) -> Place:
@@ -41,8 +48,20 @@ class Directive:
 
     def children(self, name: str) -> list[Directive]:
         """Return the directives of this section named `name` (any case), in order."""
-        wanted = name.lower()
-        return [child for child in self.block or () if child.key == wanted]
+        if self._by_key is None:
+            self._by_key = {}
+            for child in self.block or ():
+                self._by_key.setdefault(child.key, []).append(child)
+        return self._by_key.get(name.lower(), [])
+
+    def children_in(self, *names: str) -> list[Directive]:
+        """Return the directives of this section named any of `names`, in order."""
+        if self._by_names is None:
+            self._by_names = {}
+        if names not in self._by_names:
+            wanted = {name.lower() for name in names}
+            self._by_names[names] = [child for child in self.block or () if child.key in wanted]
+        return self._by_names[names]
 
     def child(self, name: str) -> Directive | None:
         """Return the last directive named `name` in this section: the one httpd uses."""

@@ -175,7 +175,7 @@ class Server:
         if inherit is not None and inherit.args[:1] and inherit.args[0].lower() == "off":
             levels = [own]
         for level in levels:
-            for directive in level.block or ():
+            for directive in level.children_in("proxypass", "proxypassmatch"):
                 rule = _server_rule(directive)
                 if rule is not None:
                     rules.append(rule)
@@ -192,7 +192,7 @@ class Server:
             return []
         rules = []
         conditions: list[Directive] = []
-        for directive in own.block or ():
+        for directive in own.children_in("rewritecond", "rewriterule"):
             if directive.key == "rewritecond":
                 conditions.append(directive)
             elif directive.key == "rewriterule":
@@ -209,9 +209,7 @@ class Server:
         """Return the Location sections that apply here, in the order httpd merges them."""
         found = []
         for level in self.levels:
-            found.extend(
-                d for d in level.block or () if d.is_section and d.key in _LOCATION_SECTIONS
-            )
+            found.extend(d for d in level.children_in(*_LOCATION_SECTIONS) if d.is_section)
         return found
 
     def proxy_sections(self) -> list[Directive]:
@@ -220,10 +218,7 @@ class Server:
     def _build_proxy_sections(self) -> list[Directive]:
         found = []
         for level in self.levels:
-            found.extend(
-                d for d in level.block or ()
-                if d.is_section and d.key in ("proxy", "proxymatch")
-            )
+            found.extend(d for d in level.children_in("proxy", "proxymatch") if d.is_section)
         return found
 
     def location_rules(self) -> list[ProxyRule]:

@@ -91,3 +91,14 @@ def test_malformed_structure_is_an_input_error(text, line, message):
     assert [(error.place.file, error.place.line, error.message) for error in parsed.errors] == [
         ("bad.conf", line, message)
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ProxyPass / http://a/ upgrade=websocket", "Timeout\t300  ", "  Foo  a\tb  c ",
+     "RewriteRule ^/(.*)$ http://x%{REQUEST_URI} [P,L]", "<Location /a>"],
+)
+def test_fast_split_matches_grammar(line):
+    from stiglint.apache.syntax import parse_words
+
+    assert split_words(line) == parse_words(line)
