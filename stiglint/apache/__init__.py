@@ -22,8 +22,8 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*apache-version\s*=\s*(\S+)")
 def lint(path: str, settings: Settings) -> Report:
     """Lint the Apache httpd configuration whose main file is `path`."""
     report = Report("apache")
-    version = _version_from_settings(settings)
-    config = load(path, settings.prefix, version, settings.version_given("apache"))
+    config = load(path, settings.prefix, settings.version("apache"),
+                  settings.version_given("apache"))
     report.files = list(config.files)
     report.errors = list(config.errors)
     report.notes = list(config.notes)
@@ -51,11 +51,11 @@ def lint(path: str, settings: Settings) -> Report:
 
 
 def _own_targets(server: Server, targets: list[Target]) -> list[Target]:
-    """Keep a virtual host's targets; the main server keeps only rules written outside hosts.
+    """Keep a virtual host's targets, and only the main server's own rules for the main server.
 
-    A virtual host inherits the main server's ProxyPass rules, so those rules are
-    checked in each host; the main server itself serves only requests that no
-    host takes, and is checked only for rules of its own.
+    A virtual host inherits the main server's ProxyPass rules, so each host checks
+    them. The main server serves only the requests that no host takes, so it is
+    checked for the rules written outside virtual hosts.
     """
     if server.section is not None:
         return targets
@@ -116,10 +116,6 @@ def _intended(rules: list[ProxyRule], path: str) -> ProxyRule | None:
         if best is None or len(rule.path) > len(best.path):
             best = rule
     return best
-
-
-def _version_from_settings(settings: Settings) -> Version:
-    return settings.version("apache")
 
 
 def _version(config: Config, settings: Settings, report: Report) -> Version:

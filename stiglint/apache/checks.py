@@ -25,8 +25,8 @@ from stiglint.findings import Finding, Place, Severity
 from stiglint.settings import Settings
 
 FORWARDED = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host")
-# mod_proxy_http adds these itself unless `ProxyAddHeaders Off` (mod_proxy docs,
-# "Reverse Proxy Request Headers"); it never adds X-Forwarded-Proto.
+# mod_proxy_http adds these itself unless `ProxyAddHeaders Off`, but never
+# X-Forwarded-Proto (mod_proxy documentation, "Reverse Proxy Request Headers").
 ADDED_BY_PROXY = ("x-forwarded-for", "x-forwarded-host")
 _CANONICAL = {
     "x-forwarded-for": "X-Forwarded-For",
@@ -193,20 +193,20 @@ def check_timeout(context: Context) -> list[Issue]:
     scope = context.scope
     backend = scope.backend_timeout()
     if endpoint.kind is not Kind.WEBSOCKET:
-        return _timeout_issue(context, backend, backend, "")
+        return _timeout_issue(context, backend, "")
     # httpd tunnels a WebSocket with one idle limit, the larger of the client and
     # backend timeouts (ap_proxy_tunnel_create, proxy_util.c, httpd 2.4).
     client = scope.client_timeout()
     deciding = client if client.seconds > backend.seconds else backend
     why = (
-        f"; a tunnel's idle limit is the larger of {client.shown} and {backend.shown}"
-        if client.directive is not backend.directive or client.shown != backend.shown
+        f"; a tunnel's idle limit is the larger of {client.description} and {backend.description}"
+        if client.directive is not backend.directive or client.description != backend.description
         else ""
     )
-    return _timeout_issue(context, deciding, client, why)
+    return _timeout_issue(context, deciding, why)
 
 
-def _timeout_issue(context: Context, value: Timeout, raise_this: Timeout, why: str) -> list[Issue]:
+def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
     settings = context.settings
     seconds = value.seconds
     kind = context.endpoint.kind
@@ -245,7 +245,7 @@ def _timeout_issue(context: Context, value: Timeout, raise_this: Timeout, why: s
         Issue(
             rule,
             place,
-            f"{{endpoints}} time out after {seconds} s without data ({value.shown}{why})",
+            f"{{endpoints}} time out after {seconds} s without data ({value.description}{why})",
             fix,
             (context.label,),
             detail=symptom,

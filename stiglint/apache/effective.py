@@ -32,9 +32,9 @@ class Timeout:
     seconds: int
     # The directive that sets it; None for httpd's built-in default.
     directive: Directive | None
-    # How the value reads in a message, such as "ProxyTimeout 30".
-    shown: str
-    # The directive name to raise, for the fix.
+    # The setting as a message names it, such as "ProxyTimeout 30".
+    description: str
+    # The directive or parameter a fix raises: "Timeout", "ProxyTimeout" or "timeout=".
     name: str
 
 
@@ -143,6 +143,8 @@ class Scope:
     def backend_timeout(self) -> Timeout:
         """Return the idle limit on the backend connection: timeout=, else ProxyTimeout, else Timeout."""
         rule = self.route.rule
+        # NOTE: a RewriteRule [P] may reuse a worker that a ProxyPass or ProxySet
+        # with its own timeout= defined for the same URL; that case is not read.
         if rule is not None and "timeout" in rule.keys:
             seconds = parse_seconds(rule.keys["timeout"])
             if seconds is not None:
@@ -152,9 +154,9 @@ class Scope:
         if directive is not None and seconds is not None:
             return Timeout(seconds, directive, f"ProxyTimeout {directive.args[0]}", "ProxyTimeout")
         client = self.client_timeout()
-        shown = client.shown if client.directive else "the default Timeout of 60"
-        return Timeout(client.seconds, client.directive, f"{shown}, which ProxyTimeout defaults to",
-                       "ProxyTimeout")
+        inherited = client.description if client.directive else "the default Timeout of 60"
+        return Timeout(client.seconds, client.directive,
+                       f"{inherited}, which ProxyTimeout defaults to", "ProxyTimeout")
 
     def upgrade_key_supported(self) -> bool:
         return self.version.at_least(*UPGRADE_KEY_SINCE)
