@@ -14,7 +14,7 @@ and mod_version documentation), and so does this loader, in configuration order:
   skips it.
 - `<IfModule>`, `<IfDefine>` and `<IfVersion>` keep or drop their contents. When
   the configuration cannot decide one (no `LoadModule` read yet, a name that only
-  `-D` on the command line could define), it is taken as true and a note says so.
+  `-D` on the command line could define), it is taken as true and a note reports it.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ _VARIABLE = re.compile(r"\$\{([^}\s]+)\}")
 _SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 _SHELL_VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
-# Modules compiled into every common httpd 2.4 build (Debian, RHEL, the official
-# image), so `<IfModule>` on them is true without a `LoadModule`.
+# Modules compiled into Debian's httpd 2.4.71 (`apache2 -l`), so `<IfModule>` on
+# them is true without a `LoadModule`. NOTE: RHEL and the official image load
+# unixd, log_config, logio and version with LoadModule, which this also accepts.
 BUILT_IN_MODULES = frozenset(
-    {"core", "so", "http", "http_core", "mpm_common", "watchdog", "version",
-     "unixd", "log_config", "logio"}
+    {"core", "so", "http", "http_core", "watchdog", "version", "unixd", "log_config", "logio"}
 )
 
 _CONDITIONAL = frozenset(

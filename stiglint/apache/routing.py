@@ -13,9 +13,9 @@ For one request, httpd decides in this order (mod_rewrite, mod_proxy and the
    wins, so a shorter path written earlier hides a longer one written later.
 
 `<Location>` sections outside virtual hosts apply before those inside. A lab
-run on Apache httpd 2.4.71 confirmed each step: a `[P]` rewrite took a path
-before a `ProxyPass`, a `<Location>` ProxyPass beat a server-level one, the later
-of two matching Locations won, and a main-server `ProxyPass /m` took `/m/sub`
+run on Apache httpd 2.4.71 confirmed each step. A `[P]` rewrite took a path
+before a `ProxyPass`, and a `<Location>` ProxyPass beat a server-level one. The
+later of two matching Locations won. A main-server `ProxyPass /m` took `/m/sub`
 before the host's own `ProxyPass /m/sub`.
 """
 
@@ -321,7 +321,7 @@ def _fnmatch_pattern(pattern: str) -> str:
 
 @dataclass
 class Route:
-    """How httpd handles one request path in one server."""
+    """The outcome of routing one request path in one server."""
 
     path: str
     # The rule that takes the request; None when no rule matches it.

@@ -9,9 +9,9 @@ behaviour of `ap_cfg_getline` and `ap_getword_conf`):
   continuation lines. A `#` later in a line is an ordinary character.
 - Directive and section names are case-insensitive.
 - An argument that starts with a double or single quote runs to the matching
-  unescaped quote. In every argument `\\\\` becomes one backslash, and inside
-  quotes a backslash before the quote character keeps the quote; any other
-  backslash stays as written, so regular expressions such as `"^\\.ht"` keep it.
+  unescaped quote. In every argument `\\\\` becomes one backslash. Inside quotes
+  a backslash before the quote character keeps the quote. Any other backslash
+  stays as written, so regular expressions such as `"^\\.ht"` keep it.
 
 Splitting a file into lines and sections happens here; `${VAR}` substitution and
 conditional sections are left to the loader, which knows the defines in force.
@@ -87,6 +87,11 @@ def parse_file(text: str, path: str) -> ParsedFile:
                 parsed.errors.append(_error(path, first, f"invalid closing tag {stripped!r}",
                                             "write it as </Name> on a line of its own"))
                 continue
+            if not stripped.endswith(name + ">"):
+                # httpd 2.4.71 rejects "</Location >": the '>' must follow the name.
+                parsed.errors.append(_error(
+                    path, first, f"</{name}> directive missing closing '>'",
+                    f"write it as </{name}>"))
             if not stack:
                 parsed.errors.append(_error(
                     path, first, f"</{name}> without matching <{name}> section",
@@ -142,7 +147,7 @@ def _closing_name(text: str) -> str | None:
     if not inner.endswith(">"):
         return None
     name = inner[:-1].strip()
-    if not name or any(char.isspace() for char in name):
+    if not name or any(char.isspace() for char in name) or inner[:1].isspace():
         return None
     return name
 

@@ -84,6 +84,7 @@ def test_closing_tag_is_case_insensitive():
         ("<Location /a\nTimeout 5\n", 1, "<Location> directive missing closing '>'"),
         ("<>\n", 1, "empty section tag '<>'"),
         ("</Location extra>\n", 1, "invalid closing tag '</Location extra>'"),
+        ("<Location /a>\n</Location >\n", 2, "</Location> directive missing closing '>'"),
     ],
 )
 def test_malformed_structure_is_an_input_error(text, line, message):
