@@ -104,6 +104,9 @@ def _check_server(server, targets, finder, settings, version, config, report) ->
             for check in checks.CHECKS:
                 issues.extend(check(context))
     issues.extend(checks.check_client_cert(server, tuple(dict.fromkeys(labels))))
+    note = checks.missing_ca_note(server)
+    if note is not None:
+        report.notes.append(note)
     return issues
 
 

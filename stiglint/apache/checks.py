@@ -436,6 +436,21 @@ def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
     return issues
 
 
+def missing_ca_note(server: Server) -> str | None:
+    """Describe a host that asks for client certificates with no CA to verify them against."""
+    verify = server.get("sslverifyclient")
+    if verify is None or verify.args[:1] not in (["require"], ["optional"]):
+        return None
+    if server.get("sslcacertificatefile") or server.get("sslcacertificatepath"):
+        return None
+    # httpd 2.4.71 starts like this (lab), and then fails every client handshake.
+    return (
+        f"{verify.place}: SSLVerifyClient {verify.args[0]} with no SSLCACertificateFile or "
+        "SSLCACertificatePath in force, so mod_ssl cannot verify any CAC or PIV "
+        "certificate; name the DoD CA bundle with SSLCACertificateFile"
+    )
+
+
 def _requires_certificate(section: Directive | None) -> bool:
     """Return whether a section only admits requests that presented a verified certificate."""
     if section is None or section.key == "virtualhost" or section.parent is None:

@@ -1,4 +1,4 @@
-"""The `apache fail` and `apache pass` examples of the rule pages lint as they say."""
+"""The `apache fail` and `apache pass` examples of the rule pages lint to their stated verdict."""
 
 from __future__ import annotations
 

@@ -268,6 +268,13 @@ def test_client_cert_depth_one_in_main_server(tmp_path: Path):
     assert codes(lint_text(tmp_path, text)) == ["CLIENT-CERT-DEPTH:1"]
 
 
+def test_client_cert_without_ca_is_noted(tmp_path: Path):
+    report = lint_text(tmp_path, MTLS)
+    assert len([note for note in report.notes if "SSLCACertificateFile" in note]) == 1
+    with_ca = MTLS.replace("    SSLEngine on\n", "    SSLEngine on\n    SSLCACertificateFile /etc/ca.pem\n")
+    assert not [note for note in lint_text(tmp_path, with_ca).notes if "SSLCACertificateFile" in note]
+
+
 def test_client_cert_not_verified_no_findings(tmp_path: Path):
     text = MTLS.replace("SSLVerifyClient require", "SSLVerifyClient none").replace(
         "    SSLVerifyDepth 3\n", "")
