@@ -538,6 +538,9 @@ def collect(issues: list[Issue]) -> list[Finding]:
 
 
 def _join(labels: list[str]) -> str:
+    if not labels:
+        # A host whose mount path is unknown still has its client certificates checked.
+        return "STIG Manager"
     if len(labels) == 1:
         return labels[0]
     return ", ".join(labels[:-1]) + " and " + labels[-1]

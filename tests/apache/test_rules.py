@@ -391,3 +391,18 @@ def test_findings_in_included_file(tmp_path: Path):
     write(tmp_path, "sites/stigman.conf", GOOD.replace(" upgrade=websocket", ""))
     report = lint_text(tmp_path, "IncludeOptional sites/*.conf\n", name="apache2.conf")
     assert codes(report, with_file=True) == ["stigman.conf:WEBSOCKET-UPGRADE:6"]
+
+
+def test_unknown_mount_still_checks_client_certs(tmp_path: Path):
+    text = """
+        <VirtualHost *:443>
+            SSLVerifyClient require
+            RequestHeader set SSL_CLIENT_CERT "%{SSL_CLIENT_CERT}s"
+            RewriteEngine On
+            RewriteRule ( http://stigman:54000/ [P]
+        </VirtualHost>
+    """
+    report = lint_text(tmp_path, text)
+    assert codes(report) == ["CLIENT-CERT-DEPTH:2"]
+    assert report.findings[0].endpoints == ()
+    assert any("cannot work out where STIG Manager is mounted" in note for note in report.notes)
