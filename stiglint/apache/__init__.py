@@ -47,6 +47,8 @@ def lint(path: str, settings: Settings) -> Report:
         issues.extend(_check_server(server, targets, finder, settings, version, config, report))
 
     report.findings = checks.collect(issues)
+    # Every endpoint runs into the same unreadable pattern, so report it once.
+    report.notes = list(dict.fromkeys(report.notes))
     return report
 
 
@@ -88,8 +90,9 @@ def _check_server(server, targets, finder, settings, version, config, report) ->
             route = resolve(server, path, websocket=endpoint.kind is endpoints.Kind.WEBSOCKET)
             for rule in route.unreadable:
                 report.notes.append(
-                    f"{rule.directive.place}: the pattern of {rule.directive.name} cannot be "
-                    f"evaluated here, so the rule chosen for {path} may differ"
+                    f"{rule.directive.place}: the pattern of {rule.directive.name} is not a "
+                    "valid regular expression here, so the rule chosen for STIG Manager's "
+                    "endpoints may differ"
                 )
             url = route.backend_url()
             to_stigman = route.rule is not None and route.proxied and (

@@ -110,6 +110,39 @@ class ProxyRule:
             return None
         return (pattern.search(path) is not None) != self.negated
 
+    def target_for(self, path: str) -> str | None:
+        """Return the backend URL a request for `path` goes to; None for an exclusion.
+
+        A ProxyPass maps the rest of the path after its own path onto its URL. A
+        ProxyPassMatch or RewriteRule fills in `$N` from the pattern's groups, and
+        a ProxyPassMatch URL without any `$N` gets the whole path appended
+        (mod_proxy documentation, ProxyPassMatch).
+        """
+        if self.url is None:
+            return None
+        if self.kind == "prefix":
+            rest = path[len(self.path):] if path.startswith(self.path) else ""
+            if self.url.endswith("/") and rest.startswith("/"):
+                rest = rest[1:]
+            return self.url + rest
+        pattern = self.regex()
+        match = pattern.search(path) if pattern is not None else None
+        url = self.url
+        if self.kind == "regex" and not re.search(r"\$\d", url):
+            return url + path
+        if match is not None:
+            groups = match.groups()
+            url = re.sub(
+                r"\$(\d)",
+                lambda ref: (groups[int(ref.group(1)) - 1] or "")
+                if 0 < int(ref.group(1)) <= len(groups) else (match.group(0) if ref.group(1) == "0" else ""),
+                url,
+            )
+        return _REWRITE_VARIABLE.sub(
+            lambda ref: path if ref.group(1).upper() in ("REQUEST_URI", "REQUEST_FILENAME") else "",
+            url,
+        )
+
     def label(self) -> str:
         if self.location is not None and self.kind != "rewrite":
             return f"{self.location.label()} {self.directive.name} (line {self.directive.line})"
@@ -185,21 +218,24 @@ class Server:
         return self._cached("rewrite_rules", self._build_rewrite_rules)
 
     def _build_rewrite_rules(self) -> list[ProxyRule]:
-        """Return the host's RewriteRules, or [] when its rewrite engine is off."""
+        """Return the host's RewriteRules, or [] when its rewrite engine is off.
+
+        A virtual host runs the main server's rules only with `RewriteOptions
+        Inherit` (after its own) or `InheritBefore` (before them), as mod_rewrite
+        documents.
+        """
         own = self.levels[-1]
         engine = own.child("rewriteengine")
         if engine is None or engine.args[:1] == [] or engine.args[0].lower() != "on":
             return []
-        rules = []
-        conditions: list[Directive] = []
-        for directive in own.children_in("rewritecond", "rewriterule"):
-            if directive.key == "rewritecond":
-                conditions.append(directive)
-            elif directive.key == "rewriterule":
-                rule = _rewrite_rule(directive, conditions)
-                conditions = []
-                if rule is not None:
-                    rules.append(rule)
+        rules = _rewrite_rules_of(own)
+        if self.section is None:
+            return rules
+        options = {arg.lower() for d in own.children("rewriteoptions") for arg in d.args}
+        if "inheritbefore" in options:
+            return _rewrite_rules_of(self.config.root) + rules
+        if "inherit" in options:
+            return rules + _rewrite_rules_of(self.config.root)
         return rules
 
     def location_sections(self) -> list[Directive]:
@@ -237,6 +273,20 @@ class Server:
 def servers_of(config: Config) -> list[Server]:
     """Return the main server and every virtual host."""
     return [Server(config, None), *(Server(config, host) for host in config.virtual_hosts())]
+
+
+def _rewrite_rules_of(level: Directive) -> list[ProxyRule]:
+    rules = []
+    conditions: list[Directive] = []
+    for directive in level.children_in("rewritecond", "rewriterule"):
+        if directive.key == "rewritecond":
+            conditions.append(directive)
+            continue
+        rule = _rewrite_rule(directive, conditions)
+        conditions = []
+        if rule is not None:
+            rules.append(rule)
+    return rules
 
 
 def _split_keys(words: list[str]) -> dict[str, str]:
@@ -339,23 +389,9 @@ class Route:
 
     def backend_url(self) -> str | None:
         """Return the URL this request is sent to, with rewrite references filled in."""
-        if not self.proxied or self.rule is None or self.rule.url is None:
+        if not self.proxied or self.rule is None:
             return None
-        if self.rule.kind != "rewrite":
-            return self.rule.url
-        return _expand(self.rule, self.path)
-
-
-def _expand(rule: ProxyRule, path: str) -> str:
-    url = rule.url or ""
-    pattern = rule.regex()
-    match = pattern.search(path) if pattern is not None else None
-    if match is not None:
-        url = re.sub(r"\$(\d)", lambda m: (match.group(int(m.group(1))) or "")
-                     if int(m.group(1)) <= (pattern.groups if pattern else 0) else "", url)
-    return _REWRITE_VARIABLE.sub(
-        lambda m: path if m.group(1).upper() in ("REQUEST_URI", "REQUEST_FILENAME") else "", url
-    )
+        return self.rule.target_for(self.path)
 
 
 def _condition_holds(condition: Directive, path: str, websocket: bool) -> bool:

@@ -75,7 +75,12 @@ def _mount_from_pattern(rule: ProxyRule) -> Mount | None:
     for root in candidates:
         if not root.startswith("/"):
             root = "/" + root
-        if (pattern.search(root + _PROBE) is not None) != rule.negated:
+        if (pattern.search(root + _PROBE) is not None) == rule.negated:
+            continue
+        # The public root counts only if the app receives the probe at its own API
+        # path, so a rule for /socket/(.*) is not taken as a mount at /socket/.
+        backend = Backend.parse(rule.target_for(root + _PROBE) or "")
+        if backend is not None and backend.path == "/" + _PROBE:
             return Mount(root, root + "api/")
     return None
 

@@ -202,3 +202,36 @@ def test_location_match_forms(tmp_path: Path):
     assert location_matches(b, "/api/op/state/sse") and not location_matches(b, "/api/stigs")
     assert location_matches(c, "/api/op/state/sse") and not location_matches(c, "/api/stigs")
     assert location_matches(d, "/api/op/state") and not location_matches(d, "/api/op/x/state")
+
+
+def test_rewrite_options_inherit(tmp_path: Path):
+    text = """
+        RewriteEngine On
+        RewriteRule ^/api/op/ /down.html [L]
+        <VirtualHost *:80>
+        RewriteEngine On
+        {options}
+        RewriteRule ^/api/op/state/(.*) http://b/api/op/state/$1 [P]
+        ProxyPass / http://a/
+        </VirtualHost>
+    """
+    assert picked(host(tmp_path, text.format(options="")), "/api/op/state/sse") == 6
+    assert picked(host(tmp_path, text.format(options="RewriteOptions Inherit")), "/api/op/state/sse") == 6
+    before = host(tmp_path, text.format(options="RewriteOptions InheritBefore"))
+    assert picked(before, "/api/op/state/sse") == 2
+    assert picked(before, "/api/stigs") == 7
+
+
+def test_target_for_each_rule_kind(tmp_path: Path):
+    server = host(tmp_path, """
+        <VirtualHost *:80>
+        ProxyPassMatch ^/a/.*$ http://x:1
+        ProxyPassMatch ^/b/(.*)$ http://x:2/$1
+        ProxyPass /c/ http://x:3/
+        ProxyPass /d http://x:4/inner
+        </VirtualHost>
+    """)
+    assert resolve(server, "/a/q").backend_url() == "http://x:1/a/q"
+    assert resolve(server, "/b/q").backend_url() == "http://x:2/q"
+    assert resolve(server, "/c/q").backend_url() == "http://x:3/q"
+    assert resolve(server, "/d/q").backend_url() == "http://x:4/inner/q"

@@ -406,3 +406,25 @@ def test_unknown_mount_still_checks_client_certs(tmp_path: Path):
     assert codes(report) == ["CLIENT-CERT-DEPTH:2"]
     assert report.findings[0].endpoints == ()
     assert any("cannot work out where STIG Manager is mounted" in note for note in report.notes)
+
+
+def test_mount_not_taken_from_socket_rewrite(tmp_path: Path):
+    text = GOOD.replace(
+        "    ProxyPass / http://stigman:54000/ upgrade=websocket",
+        "    RewriteEngine On\n"
+        "    RewriteCond %{HTTP:Upgrade} websocket [NC]\n"
+        "    RewriteRule ^/socket/(.*) ws://stigman:54000/socket/$1 [P,L]\n"
+        "    ProxyPass / http://stigman:54000/",
+    )
+    report = lint_text(tmp_path, text)
+    assert [(t.place.line, t.mount) for t in report.targets] == [(8, None), (9, "/")]
+    assert codes(report) == []
+
+
+def test_unreadable_pattern_noted_once(tmp_path: Path):
+    text = GOOD.replace("    ProxyPass / ", "    ProxyPassMatch ^/(x http://other/\n    ProxyPass / ")
+    report = lint_text(tmp_path, text)
+    assert codes(report) == []
+    unreadable = [note for note in report.notes if "not a valid regular expression" in note]
+    assert len(unreadable) == 1
+    assert ":6:" in unreadable[0]
