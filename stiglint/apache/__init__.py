@@ -24,11 +24,14 @@ def lint(path: str, settings: Settings) -> Report:
     report = Report("apache")
     config = load(path, settings.prefix, settings.version("apache"),
                   settings.version_given("apache"))
+    version = _version(config, settings, report)
+    if version != settings.version("apache"):
+        # <IfVersion> sections must be decided for the release the comment states.
+        config = load(path, settings.prefix, version, True)
     report.files = list(config.files)
     report.errors = list(config.errors)
-    report.notes = list(config.notes)
+    report.notes = [*config.notes, *report.notes]
     report.blocks = {file: list(ranges) for file, ranges in config.blocks.items()}
-    version = _version(config, settings, report)
 
     issues: list[checks.Issue] = []
     for server in servers_of(config):

@@ -428,3 +428,20 @@ def test_unreadable_pattern_noted_once(tmp_path: Path):
     unreadable = [note for note in report.notes if "not a valid regular expression" in note]
     assert len(unreadable) == 1
     assert ":6:" in unreadable[0]
+
+
+def test_version_comment_decides_ifversion(tmp_path: Path):
+    text = (
+        "# stiglint: apache-version=2.4.46\n"
+        "<IfVersion >= 2.4.47>\n" + GOOD.lstrip("\n") + "</IfVersion>\n"
+        "<IfVersion < 2.4.47>\n"
+        + GOOD.lstrip("\n").replace(
+            "    ProxyPass / http://stigman:54000/ upgrade=websocket",
+            "    ProxyPass /socket/ ws://stigman:54000/socket/\n    ProxyPass / http://stigman:54000/",
+        )
+        + "</IfVersion>\n"
+    )
+    report = lint_text(tmp_path, text)
+    assert codes(report) == []
+    assert [t.place.line for t in report.targets] == [17, 18]
+    assert not [note for note in report.notes if "IfVersion" in note]
