@@ -135,7 +135,7 @@ def check_websocket(context: Context) -> list[Issue]:
     problem = None
     fix = _websocket_fix(context, backend)
     if backend.scheme in ("ws", "wss"):
-        if context.config.modules and "proxy_wstunnel" not in context.config.modules:
+        if context.config.modules_known and "proxy_wstunnel" not in context.config.modules:
             problem = (
                 f"{rule.label()} sends it to {backend.scheme}://, but no LoadModule loads "
                 "mod_proxy_wstunnel, which handles that scheme"

@@ -43,6 +43,24 @@ BUILT_IN_MODULES = frozenset(
     {"core", "so", "http", "http_core", "watchdog", "version", "unixd", "log_config", "logio"}
 )
 
+# The module that provides each directive and section stiglint reads, so that
+# one used before its LoadModule is reported the way httpd rejects it.
+_MODULE_OF = {
+    **dict.fromkeys(
+        ("proxypass", "proxypassmatch", "proxypassreverse", "proxypreservehost",
+         "proxytimeout", "proxyaddheaders", "proxyrequests", "proxyset", "balancermember",
+         "proxypassinherit", "proxy", "proxymatch"),
+        "proxy",
+    ),
+    **dict.fromkeys(("requestheader", "header"), "headers"),
+    **dict.fromkeys(("rewriteengine", "rewriterule", "rewritecond", "rewriteoptions"), "rewrite"),
+    **dict.fromkeys(
+        ("sslengine", "sslverifyclient", "sslverifydepth", "sslcacertificatefile",
+         "sslcacertificatepath", "sslcertificatefile", "sslcertificatekeyfile"),
+        "ssl",
+    ),
+}
+
 _CONDITIONAL = frozenset(
     {"ifmodule", "ifdefine", "ifversion", "ifdirective", "ifsection", "iffile"}
 )
@@ -189,6 +207,7 @@ class _Loader:
                 continue
             name, args = words[0], list(words[1:])
             key = name.lower()
+            self._check_module(key, name, file, node.line)
             if node.children is not None:
                 if key in _CONDITIONAL:
                     if self._condition(key, args, file, node.line):
@@ -225,6 +244,22 @@ class _Loader:
                     f"relative paths were resolved against {self.server_root}; give the "
                     "directory with --prefix",
                 )
+
+    def _check_module(self, key: str, name: str, file: str, line: int) -> None:
+        """Report a directive whose module is not loaded, once the tree loads modules."""
+        module = _MODULE_OF.get(key)
+        if module is None or not self.config.modules_known or module in self.config.modules:
+            return
+        if f"missing:{module}" in self.noted:
+            return
+        self.noted.add(f"missing:{module}")
+        shown = name.lstrip("<")
+        self._error(
+            Place(file, line),
+            f"Invalid command '{shown}': mod_{module} is not loaded at this point",
+            f"httpd refuses to start: load it first with LoadModule {module}_module "
+            f"modules/mod_{module}.so (on Debian: a2enmod {module})",
+        )
 
     def _substitute(self, text: str, file: str, line: int) -> str:
         if "${" not in text:
@@ -273,12 +308,12 @@ class _Loader:
         name = module_key(word.lstrip("!"))
         if name in BUILT_IN_MODULES or name in self.config.modules:
             return not negate
-        if self.config.modules:
+        if self.config.modules_known:
             return negate
         self._note(
             f"module:{name}",
-            f"{place}: no LoadModule has been read at this point, so <IfModule {word}> "
-            "was read as if it held",
+            f"{place}: no MPM module has been loaded at this point, so the modules are "
+            f"not all known and <IfModule {word}> was read as if it held",
         )
         return True
 

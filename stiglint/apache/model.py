@@ -112,5 +112,14 @@ class Config:
     # Module names from `LoadModule` (such as "proxy_wstunnel_module").
     modules: set[str] = field(default_factory=set)
 
+    @property
+    def modules_known(self) -> bool:
+        """Return whether `modules` is the whole set: a main tree loads an MPM module.
+
+        Debian and RHEL build every MPM as a loadable module, so a tree without an
+        MPM LoadModule is a fragment whose other modules are loaded elsewhere.
+        """
+        return any(name.startswith("mpm_") for name in self.modules)
+
     def virtual_hosts(self) -> list[Directive]:
         return [d for d in self.root.block or () if d.key == "virtualhost" and d.is_section]

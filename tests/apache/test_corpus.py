@@ -69,3 +69,38 @@ def test_corpus_mtls_host_is_read():
         "FORWARDED-HEADERS-MISSING:48", "FORWARDED-HOST:48",
         "ROUTE-SHADOWED:11", "TIMEOUT-BELOW-RECOMMENDED:11",
     ]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+def test_corpus_debian_tree_with_stigman_site(tmp_path: Path):
+    import shutil
+
+    root = tmp_path / "apache2"
+    shutil.copytree(CORPUS / "debian-packaged", root)
+    site = root / "sites-enabled" / "stigman.conf"
+    site.write_text(
+        "<VirtualHost *:80>\n"
+        "    ServerName stigman.example.org\n"
+        "    ProxyPreserveHost On\n"
+        '    RequestHeader set X-Forwarded-Proto "http"\n'
+        "    ProxyPass / http://stigman:54000/ upgrade=websocket\n"
+        "</VirtualHost>\n",
+        encoding="utf-8",
+    )
+    main = str(root / "apache2.conf")
+
+    # A fresh install has not enabled mod_proxy, and httpd rejects the site.
+    report = linter.lint_file(main, Settings())
+    assert [(Path(e.place.file).name, e.place.line, e.message.split(":")[0]) for e in report.errors] == [
+        ("stigman.conf", 3, "Invalid command 'ProxyPreserveHost'"),
+        ("stigman.conf", 4, "Invalid command 'RequestHeader'"),
+    ]
+
+    for module in ("proxy", "proxy_http", "headers"):
+        shutil.copy(root / "mods-available" / f"{module}.load", root / "mods-enabled")
+    report = linter.lint_file(main, Settings())
+    assert report.errors == []
+    # Debian's apache2.conf sets Timeout 300, below the recommended 3600 s.
+    found = sorted(f"{Path(f.place.file).name}:{f.rule}:{f.place.line}" for f in report.findings)
+    assert found == ["apache2.conf:TIMEOUT-BELOW-RECOMMENDED:92"]
+    assert [t.place.line for t in report.targets] == [5]

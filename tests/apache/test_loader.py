@@ -115,6 +115,7 @@ def test_read_envvars_skips_parameter_expansions(tmp_path: Path):
 def test_ifmodule_decided_by_loadmodule(tmp_path: Path):
     main = write(
         tmp_path, "apache2.conf",
+        "LoadModule mpm_event_module modules/mod_mpm_event.so\n"
         "LoadModule proxy_module modules/mod_proxy.so\n"
         "<IfModule mod_proxy.c>\nDefine A 1\n</IfModule>\n"
         "<IfModule proxy_module>\nDefine B 1\n</IfModule>\n"
@@ -123,7 +124,7 @@ def test_ifmodule_decided_by_loadmodule(tmp_path: Path):
         "<IfModule version_module>\nDefine E 1\n</IfModule>\n",
     )
     config = load(str(main))
-    assert names(config)[1:] == ["Define A 1", "Define B 1", "Define D 1", "Define E 1"]
+    assert names(config)[2:] == ["Define A 1", "Define B 1", "Define D 1", "Define E 1"]
     assert config.notes == []
 
 
@@ -133,6 +134,18 @@ def test_ifmodule_without_loadmodule_is_assumed_true(tmp_path: Path):
     assert names(config) == ["Define A 1"]
     assert len(config.notes) == 1
     assert "<IfModule ssl_module> was read as if it held" in config.notes[0]
+
+
+def test_ifmodule_in_fragment_with_some_loadmodule(tmp_path: Path):
+    # A fragment may load a module or two; the rest come from the main file.
+    main = write(
+        tmp_path, "ssl.conf",
+        "LoadModule ssl_module modules/mod_ssl.so\n<IfModule headers_module>\nDefine A 1\n</IfModule>\n"
+        "ProxyPass / http://a/\n",
+    )
+    config = load(str(main))
+    assert names(config)[1:] == ["Define A 1", "ProxyPass / http://a/"]
+    assert config.errors == []
 
 
 def test_ifdefine_uses_defines_and_assumes_unknown_true(tmp_path: Path):
@@ -166,7 +179,7 @@ def test_ifversion_against_the_given_version(tmp_path: Path):
 def test_false_conditional_hides_its_includes(tmp_path: Path):
     main = write(
         tmp_path, "apache2.conf",
-        "LoadModule so_module x.so\n<IfModule ssl_module>\nInclude missing.conf\n</IfModule>\n",
+        "LoadModule mpm_event_module x.so\n<IfModule ssl_module>\nInclude missing.conf\n</IfModule>\n",
     )
     assert load(str(main)).errors == []
 
@@ -203,3 +216,21 @@ def test_lint_reports_blocks_and_errors(tmp_path: Path):
     assert report.server == "apache"
     assert report.blocks == {str(tmp_path / "httpd.conf"): [(1, 4), (2, 3)]}
     assert error_lines(report) == [("httpd.conf", 5)]
+
+
+def test_directive_before_its_module_is_an_error(tmp_path: Path):
+    main = write(
+        tmp_path, "apache2.conf",
+        "LoadModule mpm_event_module m/mod_mpm_event.so\n"
+        "ProxyPass / http://a/\nProxyPreserveHost On\n"
+        "LoadModule headers_module m/mod_headers.so\nRequestHeader set A b\n",
+    )
+    config = load(str(main))
+    assert [(e.place.line, e.message) for e in config.errors] == [
+        (2, "Invalid command 'ProxyPass': mod_proxy is not loaded at this point")
+    ]
+
+
+def test_module_check_skipped_without_loadmodule(tmp_path: Path):
+    main = write(tmp_path, "site.conf", "ProxyPass / http://a/\nRequestHeader set A b\n")
+    assert load(str(main)).errors == []

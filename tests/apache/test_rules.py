@@ -54,12 +54,16 @@ def test_websocket_ws_rule_first_passes(tmp_path: Path):
 
 
 def test_websocket_ws_needs_wstunnel_when_modules_are_known(tmp_path: Path):
-    text = "LoadModule proxy_module m/mod_proxy.so\n" + GOOD.lstrip("\n").replace(
+    text = (
+        "LoadModule mpm_event_module m/mod_mpm_event.so\n"
+        "LoadModule proxy_module m/mod_proxy.so\n"
+        "LoadModule headers_module m/mod_headers.so\n"
+    ) + GOOD.lstrip("\n").replace(
         "    ProxyPass / http://stigman:54000/ upgrade=websocket",
         "    ProxyPass /socket/ ws://stigman:54000/socket/\n    ProxyPass / http://stigman:54000/",
     )
     report = lint_text(tmp_path, text)
-    assert codes(report) == ["WEBSOCKET-UPGRADE:7"]
+    assert codes(report) == ["WEBSOCKET-UPGRADE:9"]
     loaded = "LoadModule proxy_wstunnel_module m/mod_proxy_wstunnel.so\n" + text
     assert codes(lint_text(tmp_path, loaded)) == []
 
