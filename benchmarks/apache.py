@@ -115,9 +115,11 @@ def run(count: int, binary: str | None) -> None:
             [binary, "-t", "-d", root, "-f", main], capture_output=True, text=True
         )
         elapsed = time.perf_counter() - start
-        verdict = "Syntax OK" if result.returncode == 0 else (
-            "failed: " + (result.stderr.strip().splitlines() or ["?"])[-1]
-        )
+        if result.returncode == 0:
+            verdict = "Syntax OK"
+        else:
+            lines = result.stderr.strip().splitlines()
+            verdict = "failed: " + (lines[-1] if lines else f"exit status {result.returncode}")
         print(f"{count:>6} hosts  {os.path.basename(binary)} -t {elapsed:7.2f} s  ({verdict})")
 
 
