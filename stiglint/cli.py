@@ -97,8 +97,9 @@ def check(
     ),
     prefix: Optional[str] = typer.Option(
         None, "--prefix",
-        help="Directory that relative nginx include paths resolve against; "
-        "default: the main file's directory.",
+        help="Directory that relative nginx include paths resolve against, or the "
+        "Apache httpd ServerRoot (as httpd -d sets it); default: the main file's "
+        "directory, or for Apache the configured ServerRoot when it exists.",
     ),
 ) -> None:
     """Lint configurations and report what breaks STIG Manager."""

@@ -64,3 +64,19 @@ def test_detect_apache_by_name_and_content(tmp_path: Path):
     fragment = tmp_path / "site.conf"
     fragment.write_text("<VirtualHost *:80>\nProxyPass / http://a/\n</VirtualHost>\n", encoding="utf-8")
     assert detect_server(str(fragment)) == "apache"
+
+
+def test_prefix_sets_server_root(tmp_path: Path):
+    root = tmp_path / "root"
+    (root / "sites").mkdir(parents=True)
+    (root / "sites" / "stigman.conf").write_text(
+        "<VirtualHost *:80>\nProxyPass / http://stigman:54000/\n</VirtualHost>\n", encoding="utf-8"
+    )
+    main = tmp_path / "httpd.conf"
+    main.write_text("ServerRoot /nonexistent/httpd\nInclude sites/*.conf\n", encoding="utf-8")
+    without = runner.invoke(app, ["check", str(main)])
+    assert without.exit_code == 2
+    assert "matches no file" in without.output
+    given = runner.invoke(app, ["check", "--prefix", str(root), str(main)])
+    assert "WEBSOCKET-UPGRADE" in given.output
+    assert given.exit_code == 1
