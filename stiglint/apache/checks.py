@@ -362,32 +362,23 @@ def _hidden_by_order(rule: ProxyRule, intended: ProxyRule | None) -> bool:
 
 
 def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
-    """Check mutual TLS for CAC/PIV sign-in on a host that serves STIG Manager."""
-    verify = server.get("sslverifyclient")
-    if verify is None or not verify.args:
-        return []
-    mode = verify.args[0].lower()
-    if mode not in ("require", "optional", "optional_no_ca"):
-        return []
-    issues: list[Issue] = []
+    """Check mutual TLS for CAC/PIV sign-in on a host that serves STIG Manager.
 
-    depth = server.get("sslverifydepth")
-    value = _int(depth.args[0]) if depth is not None and depth.args else 1
-    if value is not None and value < 2:
-        shown = f"SSLVerifyDepth {value}" if depth is not None else "the default SSLVerifyDepth 1"
-        issues.append(
-            Issue(
-                "CLIENT-CERT-DEPTH",
-                (depth or verify).place,
-                f"{shown} rejects every CAC or PIV certificate: mod_ssl counts the issuing "
-                "intermediate CA toward the depth, so a chain of user, DoD intermediate and "
-                "root fails the TLS handshake ('Certificate Chain too long', AH02040) and "
-                "nobody can sign in to STIG Manager through Keycloak",
-                "SSLVerifyDepth 3\n# 2 covers one intermediate CA; 3 also covers bridge "
-                "and ECA chains",
-                labels,
-            )
-        )
+    The host-level `SSLVerifyClient` decides the header checks. A `<Location>`
+    that asks for certificates itself (per-directory renegotiation) gets its
+    depth checked too, with its own `SSLVerifyDepth` or the host's.
+    """
+    verify = server.get("sslverifyclient")
+    issues: list[Issue] = []
+    for section in server.location_sections():
+        inner = section.child("sslverifyclient")
+        if inner is not None and _asks_for_certificate(inner):
+            issues.extend(_depth_issues(inner, section.child("sslverifydepth")
+                                        or server.get("sslverifydepth"), labels))
+    if verify is None or not _asks_for_certificate(verify):
+        return issues
+    mode = verify.args[0].lower()
+    issues.extend(_depth_issues(verify, server.get("sslverifydepth"), labels))
 
     carriers = _certificate_headers(server)
     if not carriers:
@@ -449,6 +440,30 @@ def missing_ca_note(server: Server) -> str | None:
         "SSLCACertificatePath in force, so mod_ssl cannot verify any CAC or PIV "
         "certificate; name the DoD CA bundle with SSLCACertificateFile"
     )
+
+
+def _asks_for_certificate(verify: Directive) -> bool:
+    return bool(verify.args) and verify.args[0].lower() in ("require", "optional", "optional_no_ca")
+
+
+def _depth_issues(verify: Directive, depth: Directive | None, labels: tuple[str, ...]) -> list[Issue]:
+    value = _int(depth.args[0]) if depth is not None and depth.args else 1
+    if value is None or value >= 2:
+        return []
+    shown = f"SSLVerifyDepth {value}" if depth is not None else "the default SSLVerifyDepth 1"
+    return [
+        Issue(
+            "CLIENT-CERT-DEPTH",
+            (depth or verify).place,
+            f"{shown} rejects every CAC or PIV certificate: mod_ssl counts the issuing "
+            "intermediate CA toward the depth, so a chain of user, DoD intermediate and "
+            "root fails the TLS handshake ('Certificate Chain too long', AH02040) and "
+            "nobody can sign in to STIG Manager through Keycloak",
+            "SSLVerifyDepth 3\n# 2 covers one intermediate CA; 3 also covers bridge "
+            "and ECA chains",
+            labels,
+        )
+    ]
 
 
 def _requires_certificate(section: Directive | None) -> bool:

@@ -449,3 +449,19 @@ def test_version_comment_decides_ifversion(tmp_path: Path):
     assert codes(report) == []
     assert [t.place.line for t in report.targets] == [17, 18]
     assert not [note for note in report.notes if "IfVersion" in note]
+
+
+def test_client_cert_depth_in_location(tmp_path: Path):
+    text = GOOD.replace(
+        "    ProxyPass / ",
+        "    <Location /kc/>\n"
+        "        SSLVerifyClient require\n"
+        '        RequestHeader set SSL_CLIENT_CERT "%{SSL_CLIENT_CERT}s"\n'
+        "        ProxyPass http://keycloak:8080/kc/\n"
+        "    </Location>\n"
+        "    ProxyPass / ",
+    )
+    assert codes(lint_text(tmp_path, text)) == ["CLIENT-CERT-DEPTH:7"]
+    deep = text.replace("        SSLVerifyClient require\n",
+                        "        SSLVerifyClient require\n        SSLVerifyDepth 2\n")
+    assert codes(lint_text(tmp_path, deep)) == []
