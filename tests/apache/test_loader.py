@@ -6,7 +6,7 @@ from pathlib import Path
 
 from stiglint.apache.loader import load, module_key, read_envvars
 from stiglint.settings import Version
-from tests.apache.helpers import error_lines, lint_text, write
+from .helpers import error_lines, lint_text, write
 
 
 def names(config) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from stiglint.apache.loader import load
 from stiglint.apache.routing import Server, alias_matches, location_matches, resolve, servers_of
-from tests.apache.helpers import write
+from .helpers import write
 
 
 def host(tmp_path: Path, text: str, index: int = 1) -> Server:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.apache.helpers import codes, lint_text, write
+from .helpers import codes, lint_text, write
 
 # A host that passes every check; each test changes one thing.
 GOOD = """
