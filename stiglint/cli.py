@@ -96,10 +96,15 @@ def check(
         help="HAProxy release the configuration runs on; decides .if version tests. "
         "Default 2.6.12.",
     ),
+    apache_version: Optional[str] = typer.Option(
+        None, "--apache-version",
+        help="Apache httpd release the configuration runs on; default 2.4.71.",
+    ),
     prefix: Optional[str] = typer.Option(
         None, "--prefix",
-        help="Directory that relative nginx include paths resolve against; "
-        "default: the main file's directory.",
+        help="Directory that relative nginx include paths resolve against, or the "
+        "Apache httpd ServerRoot (as httpd -d sets it); default: the main file's "
+        "directory, or for Apache the configured ServerRoot when it exists.",
     ),
     combine: bool = typer.Option(
         False, "--combine",
@@ -122,6 +127,11 @@ def check(
             versions["haproxy"] = Version.parse(haproxy_version)
         except ValueError as exc:
             _fail(f"--haproxy-version: {exc}")
+    if apache_version is not None:
+        try:
+            versions["apache"] = Version.parse(apache_version)
+        except ValueError as exc:
+            _fail(f"--apache-version: {exc}")
     mounts = tuple(_normalise_mount(value) for value in mount)
     settings = Settings(mounts=mounts, versions=versions, prefix=prefix)
 

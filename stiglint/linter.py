@@ -30,7 +30,7 @@ def detect_server(path: str) -> str:
     """Return which server's configuration `path` is, by name and then by content."""
     name = os.path.basename(path).lower()
     parts = {part.lower() for part in os.path.normpath(os.path.abspath(path)).split(os.sep)}
-    if name in _APACHE_NAMES or parts & {"apache2", "httpd"}:
+    if name in _APACHE_NAMES or parts & {"apache", "apache2", "httpd"}:
         return "apache"
     if name in _HAPROXY_NAMES or name.endswith(".cfg") or "haproxy" in parts:
         return "haproxy"
