@@ -166,7 +166,7 @@ def _lint_stdin(text: str, name: str | None, run: Run) -> Report:
                 )
             )
             return report
-    prefix = run.settings.prefix or os.path.dirname(os.path.abspath(name or base))
+    prefix = run.settings.prefix or (os.path.dirname(name) if name else "") or os.curdir
     settings = replace(run.settings, prefix=prefix)
     with tempfile.TemporaryDirectory(prefix="stiglint-") as directory:
         temporary = os.path.join(directory, base)
