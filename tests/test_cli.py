@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import CLEAN_NGINX, finding_keys, nginx_with, write
+from cli_helpers import CLEAN_NGINX, finding_keys, nginx_with, write
 from stiglint import catalogue
 from stiglint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT_ERROR
 

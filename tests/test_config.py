@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import CLEAN_NGINX, finding_keys, nginx_with, write
+from cli_helpers import CLEAN_NGINX, finding_keys, nginx_with, write
 from stiglint import config
 from stiglint.findings import Severity
 from stiglint.run import resolve

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import CLEAN_NGINX, nginx_with, write
+from cli_helpers import CLEAN_NGINX, nginx_with, write
 from stiglint import catalogue
 from stiglint.findings import Finding, InputError, Place, Report, Severity
 from stiglint.output import sarif

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import CLEAN_NGINX, finding_keys, nginx_with, write
+from cli_helpers import CLEAN_NGINX, finding_keys, nginx_with, write
 from stiglint import suppress
 from stiglint.findings import Finding, InputError, Place, Report, Severity
 from stiglint.nginx import lint as lint_nginx

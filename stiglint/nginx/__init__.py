@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from stiglint import endpoints
-from stiglint.findings import Report, Target
+from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
 from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
-from stiglint.nginx.locations import Location, select
+from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.targets import Finder, Mount
+from stiglint.nginx.targets import Finder, Mount, Upstream
 from stiglint.settings import Settings, Version
 
 # A comment in the configuration can state the nginx release it runs on.
@@ -21,12 +21,15 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 def lint(path: str, settings: Settings) -> Report:
     """Lint the nginx configuration whose main file is `path`."""
     config = load(path, settings.prefix)
-    report = Report("nginx", files=list(config.files), errors=list(config.errors))
+    report = Report(
+        "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks
+    )
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
     version = _version(config, settings, report)
     finder = Finder(config)
-    maps = _maps(config)
+    report.errors.extend(_duplicate_locations(finder.servers()))
+    maps = finder.maps()
 
     issues: list[checks.Issue] = []
     for server in finder.servers():
@@ -52,13 +55,14 @@ def lint(path: str, settings: Settings) -> Report:
 
 
 def _check_server(server, targets, settings, version, maps, report) -> list[checks.Issue]:
-    proxied = {target.location.directive for target in targets}
+    proxied = {target.location.directive: target for target in targets}
     mounts: list[Mount] = []
     for target in targets:
         if target.mount is not None and target.mount not in mounts:
             mounts.append(target.mount)
 
     issues: list[checks.Issue] = []
+    scopes: dict[Directive, Scope] = {}
     for mount in mounts:
         for endpoint in endpoints.ENDPOINTS:
             path = mount.request_path(endpoint)
@@ -74,13 +78,17 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             if location is None:
                 issues.append(checks.check_unrouted(server, endpoint, path))
                 continue
-            context = checks.Context(
-                endpoint, path, location, Scope(location.directive, version), settings, maps
-            )
+            scope = scopes.get(location.directive)
+            if scope is None:
+                scope = scopes[location.directive] = Scope(location.directive, version)
+            context = checks.Context(endpoint, path, location, scope, settings, maps)
             is_proxied = location.directive in proxied
             issues.extend(checks.check_route(context, _intended(targets, path), is_proxied))
             if not is_proxied:
                 continue
+            upstream = Upstream.parse(proxied[location.directive].proxy_pass.args[0])
+            uri = upstream.uri if upstream else None
+            issues.extend(checks.check_upstream_path(context, location.path, uri))
             for check in checks.CHECKS:
                 issues.extend(check(context))
     return issues
@@ -98,12 +106,29 @@ def _intended(targets, path: str) -> Location | None:
     return best
 
 
-def _maps(config: Config) -> dict[str, Directive]:
-    found: dict[str, Directive] = {}
-    for directive in config.root.walk():
-        if directive.name == "map" and len(directive.args) >= 2:
-            found[directive.args[1].lstrip("$")] = directive
-    return found
+def _duplicate_locations(servers: list[Directive]) -> list[InputError]:
+    """nginx refuses two prefix or exact locations with the same path in one block."""
+    errors = []
+    pending = list(servers)
+    while pending:
+        block = pending.pop()
+        seen: dict[tuple[str, str], Location] = {}
+        for location in locations_in(block):
+            pending.append(location.directive)
+            if location.is_regex or location.modifier == "@":
+                continue
+            key = ("=" if location.modifier == "=" else "", location.path)
+            first = seen.setdefault(key, location)
+            if first is not location:
+                errors.append(
+                    InputError(
+                        location.directive.place,
+                        f'duplicate location "{location.path}": the first one is at line '
+                        f"{first.directive.line}",
+                        "merge the two blocks: nginx -t rejects this",
+                    )
+                )
+    return errors
 
 
 def _version(config: Config, settings: Settings, report: Report) -> Version:
