@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 import textwrap
 
-import pytest
-
 from cli_helpers import CLEAN_NGINX, finding_keys, nginx_with, write
 from stiglint import suppress
 from stiglint.findings import Finding, InputError, Place, Report, Severity
-from stiglint.nginx import lint as lint_nginx
-from stiglint.settings import Settings
 
 
 def lint_json(cli, *args: str) -> dict:
@@ -277,16 +273,7 @@ http {
 """
 
 
-def _nginx_fills_blocks(tmp_path) -> bool:
-    path = write(tmp_path / "probe" / "nginx.conf", NGINX_BLOCK)
-    return bool(lint_nginx(str(path), Settings()).blocks)
-
-
-def test_cli_nginx_block_suppression(cli, tmp_path, request):
-    if not _nginx_fills_blocks(tmp_path):
-        request.applymarker(pytest.mark.xfail(
-            reason="the nginx adapter does not fill report.blocks yet", strict=False
-        ))
+def test_cli_nginx_block_suppression(cli, tmp_path):
     write(tmp_path / "nginx.conf", NGINX_BLOCK)
 
     document = lint_json(cli, "nginx.conf")
