@@ -1,7 +1,7 @@
 """A syntax pre-check for the mistakes crossplane lets through but nginx rejects.
 
 With argument checks off, crossplane accepts a directive that lacks its `;` before
-`}`; it glues a UTF-8 byte-order mark to the first directive name; and for an
+`}`. It also glues a UTF-8 byte-order mark to the first directive name, and for an
 unterminated quote it reports an empty message with no line. This module finds
 those three with one regular-expression pass over the text.
 """

@@ -70,7 +70,7 @@ def _slash(path: str) -> str:
 def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
     """Work out where the app's root and API sit in the public URL space.
 
-    The app answers at `/api/...` and `/socket/...` upstream. A location with
+    The app serves `/api/...` and `/socket/...` upstream. A location with
     prefix L whose proxy_pass has URI part U sends public L + rest to upstream
     U + rest (without U, the public path unchanged), so a location that ends in
     `api/` or `socket/` on both sides publishes the app's root one level up.
