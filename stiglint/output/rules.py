@@ -16,14 +16,12 @@ def text_table() -> str:
 
 
 def markdown_table() -> str:
-    rows = [
-        "| Rule | Family | Default severity | Servers | Summary |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+    """Return the rule table that the README's Rules section carries."""
+    rows = ["| rule | family | severity | checks |", "| --- | --- | --- | --- |"]
     for rule in catalogue.RULES:
         summary = rule.summary.replace("|", "\\|")
         rows.append(
-            f"| [{rule.id}](rules/{rule.id}.md) | {rule.family} | {rule.severity.label} "
-            f"| {', '.join(rule.servers)} | {summary} |"
+            f"| [`{rule.id}`](rules/{rule.id}.md) | {rule.family} | {rule.severity.label} "
+            f"| {summary} |"
         )
     return "\n".join(rows)
