@@ -258,20 +258,29 @@ def _check_output_path(output: str | None, inputs: list[str]) -> None:
             _fail(f"-o {output} names an input file; choose another output file")
 
 
-def _write(reports, output_format: Format, output: str | None, run) -> None:
-    from stiglint.output import github, sarif
-    from stiglint.output import json as json_output
+def _renderer(output_format: Format, run):
+    """Return the render function for a format, importing only that reporter."""
+    if output_format is Format.json:
+        from stiglint.output import json as json_output
+
+        return json_output.render
+    if output_format is Format.sarif:
+        from stiglint.output import sarif
+
+        return lambda reports, stream: sarif.render(
+            reports, stream, run.enabled_rules(), run.severity
+        )
+    if output_format is Format.github:
+        from stiglint.output import github
+
+        return github.render
     from stiglint.output import text
 
-    renderers = {
-        Format.text: text.render,
-        Format.json: json_output.render,
-        Format.github: github.render,
-        Format.sarif: lambda reports, stream: sarif.render(
-            reports, stream, run.enabled_rules(), run.severity
-        ),
-    }
-    render = renderers[output_format]
+    return text.render
+
+
+def _write(reports, output_format: Format, output: str | None, run) -> None:
+    render = _renderer(output_format, run)
     if output is None:
         render(reports, sys.stdout)
         return
@@ -282,6 +291,10 @@ def _write(reports, output_format: Format, output: str | None, run) -> None:
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
     try:
+        # mkstemp creates the file for the owner only; give it the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             render(reports, stream)
         os.replace(temporary, output)

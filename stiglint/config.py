@@ -8,7 +8,6 @@ file (`entry`, `prefix`) are relative to the directory that holds the file.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -145,6 +144,8 @@ def parse_table(table: dict[str, Any], path: Path, prefix: str = "") -> Options:
 
 
 def _suggest(word: str, choices) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word.replace("_", "-"), list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -117,6 +117,12 @@ def lint(paths: list[str], run: Run, stdin_text: str | None = None,
                 f"({', '.join(run.entries)}), so it was linted on its own"
             )
         reports.append(report)
+    # An entry file that could not be read at all is a configuration mistake that
+    # would otherwise only show as "not included by any entry file".
+    for index, (report, _) in enumerate(contexts):
+        if not report.files and index not in chosen:
+            chosen.add(index)
+            reports.append(report)
     for report in reports:
         _finish(report, run)
     return reports

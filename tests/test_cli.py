@@ -298,6 +298,21 @@ def test_entry_option_overrides_file(cli, tmp_path):
     assert document["notes"] == []
 
 
+def test_missing_entry_reported(cli, tmp_path):
+    entry_tree(tmp_path)
+    write(tmp_path / ".stiglint.toml", 'entry = ["nginx/nginx.conf", "nginx/gone.conf"]\n')
+
+    outcome = cli("check", "--format", "json", "nginx/conf.d/app.conf")
+    document = json.loads(outcome.stdout)
+
+    assert outcome.exit_code == EXIT_INPUT_ERROR
+    assert finding_keys(document) == ["TIMEOUT-STREAM-CUT:12"]
+    assert [os.path.relpath(e["file"]) for e in document["errors"]] == [
+        os.path.join("nginx", "gone.conf")
+    ]
+    assert "file not found" in document["errors"][0]["message"]
+
+
 def test_rules_lists_every_rule(cli):
     outcome = cli("rules")
     lines = outcome.stdout.splitlines()
