@@ -3,7 +3,7 @@
 The file is found by searching upward from the current directory, or named with
 `--config`. In each directory `.stiglint.toml` wins over `pyproject.toml`, and a
 `pyproject.toml` without a `[tool.stiglint]` table is passed over. Paths in the
-file (`entry`, `prefix`) are relative to the directory that holds the file.
+file (`entry`, `prefix`) are relative to the directory that contains the file.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-CONFIG_NAMES = (".stiglint.toml", "pyproject.toml")
 SERVERS = ("nginx", "apache", "haproxy")
 FAIL_ON = ("error", "warning", "info", "never")
 

@@ -30,7 +30,7 @@ class Run:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
-    # None never fails on findings.
+    # None: findings never make the run fail.
     fail_on: Severity | None = Severity.WARNING
     server: str | None = None
     entries: tuple[str, ...] = ()
@@ -46,9 +46,6 @@ class Run:
 
     def enabled_rules(self) -> list[catalogue.Rule]:
         return [rule for rule in catalogue.RULES if self.enabled(rule)]
-
-    def severity_of(self, rule: catalogue.Rule) -> Severity:
-        return self.severity.get(rule.id, rule.severity)
 
 
 def resolve(options: Options) -> Run:
@@ -141,9 +138,9 @@ def _entry_contexts(run: Run) -> list[tuple[Report, set[str]]]:
     return contexts
 
 
-def _lint_one(path: str, run: Run, text: str | None = None) -> Report:
+def _lint_one(path: str, run: Run) -> Report:
     report = linter.lint_file(path, run.settings, run.server)
-    suppress.apply(report, {path: text} if text is not None else None)
+    suppress.apply(report)
     return report
 
 
@@ -151,8 +148,8 @@ def _lint_stdin(text: str, name: str | None, run: Run) -> Report:
     """Lint text from standard input as if it were the file `name`.
 
     The text goes to a private temporary file with the same base name, so that
-    detection by name and the adapters work unchanged; relative nginx includes
-    resolve against the directory of `name`. Every place is then renamed back.
+    detection by name and the adapters work unchanged. Relative nginx includes
+    resolve against the directory of `name`, and every place is renamed back.
     """
     display = name or STDIN_DISPLAY
     base = os.path.basename(name) if name else "stdin.conf"

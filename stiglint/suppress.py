@@ -5,8 +5,7 @@ every server. It works on the text of the files a report read and the places of
 its findings, not on any server's model:
 
 - on its own line, the comment covers the next line that is neither blank nor a
-  comment; when a block starts on that line (`report.blocks`), it covers the whole
-  block;
+  comment, and the whole block when a block starts there (`report.blocks`);
 - after a directive, it covers that line;
 - `# stiglint: ignore-file=RULE-ID` anywhere covers the whole file.
 
@@ -136,7 +135,7 @@ def apply(report: Report, texts: dict[str, str] | None = None) -> None:
             kept.append(finding)
 
     # An unreadable or partly parsed configuration yields fewer findings than the
-    # full one would, so "silences nothing" cannot be told there.
+    # full one would, so an unused suppression cannot be detected there.
     if not report.errors:
         kept.extend(_unused(suppressions))
     report.findings = kept

@@ -252,6 +252,7 @@ def test_github_limits_respected(cli, repo):
         assert len(rule["properties"]["tags"]) <= sarif.MAX_TAGS_PER_RULE
     for result in run["results"]:
         assert len(result["locations"]) == 1
+        assert len(result["locations"]) <= sarif.MAX_LOCATIONS_PER_RESULT
 
 
 def synthetic_report(count: int, file: str) -> Report:

@@ -3,8 +3,8 @@
 One run with one result per finding. Input errors become results of the reserved
 rule INPUT-ERROR and tool execution notifications as well, so that a configuration
 that cannot be read never uploads as a clean analysis. File URIs are relative to
-the repository root (`%SRCROOT%`), which is the nearest directory at or above the
-working directory that holds `.git`, or the working directory itself.
+the repository root (`%SRCROOT%`): the nearest directory at or above the working
+directory that contains `.git`, or else the working directory itself.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ MAX_TAGS_PER_RULE = 20
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub reads properties.security-severity as a score from 0.0 to 10.0 and
-# shows 7.0-8.9 as high, 4.0-6.9 as medium and 0.1-3.9 as low.
+# shows 7.0-8.9 as high, 4.0-6.9 as medium and 0.1-3.9 as low (GitHub changelog,
+# "CodeQL code scanning: new severity levels for security alerts", 2021-07-19).
 _SECURITY_SEVERITY = {Severity.ERROR: "7.5", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
 # Rule families whose problems weaken authentication or trust in client data;
 # GitHub lists rules tagged "security" as security alerts.
@@ -89,8 +90,8 @@ def document(
     )
     room = max(MAX_RESULTS_PER_RUN - len(errors), 0)
     if len(findings) > room:
-        # Keep the most severe findings; input errors always stay, because they
-        # say that the analysis is incomplete.
+        # Keep the most severe findings. Input errors always stay, because they
+        # show that the analysis is incomplete.
         kept = sorted(findings, key=lambda finding: -finding.severity)[:room]
         findings = sorted(kept, key=lambda finding: finding.sort_key)
         left_out = len(_ordered_findings(reports)) - len(findings)
@@ -169,7 +170,8 @@ def _descriptor(rule: catalogue.Rule, severities: dict[str, Severity]) -> dict:
         "properties": {
             "tags": tags[:MAX_TAGS_PER_RULE],
             "precision": "very-high" if rule.id in _VERY_HIGH_PRECISION else "high",
-            # GitHub's documentation gives this score as a string holding a number.
+            # A string holding a decimal number, the form other SARIF producers
+            # for code scanning write.
             "security-severity": _SECURITY_SEVERITY[severity],
         },
     }
@@ -270,7 +272,7 @@ def _fingerprint(rule: str, place: Place, root: Path, texts: _SourceLines, occur
     """Hash the rule, the file and the text of the flagged line, not its number.
 
     Moving unrelated lines keeps the value, and so the alert, the same. Identical
-    lines flagged by the same rule in one file are told apart by their order.
+    lines flagged by the same rule in one file get a running number.
     """
     uri = _artifact(place.file, root)["uri"]
     content = texts.line(place.file, place.line)
