@@ -342,3 +342,17 @@ def test_output_file_holds_sarif(cli, repo):
     document = json.loads((repo / "out" / "stiglint.sarif").read_text(encoding="utf-8"))
     validate(document)
     assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["TIMEOUT-STREAM-CUT"]
+
+
+def test_rule_missing_from_catalogue_gets_descriptor(tmp_path):
+    file = str(tmp_path / "nginx.conf")
+    report = Report("nginx", files=[file], findings=[
+        Finding("NEW-RULE", Severity.WARNING, Place(file, 2), "new"),
+    ])
+
+    document = sarif.document([report], root=tmp_path)
+
+    validate(document)
+    run = document["runs"][0]
+    result = run["results"][0]
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "NEW-RULE"

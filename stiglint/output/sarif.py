@@ -75,7 +75,10 @@ def document(
     for report in reports:
         for finding in report.findings:
             if not any(rule.id == finding.rule for rule in rules):
-                rules.append(catalogue.get(finding.rule))
+                rules.append(
+                    catalogue.BY_ID.get(finding.rule)
+                    or catalogue.Rule(finding.rule, "other", finding.severity, finding.rule)
+                )
     rules = rules[:MAX_RULES_PER_RUN]
     index = {rule.id: position for position, rule in enumerate(rules)}
 
