@@ -105,8 +105,9 @@ def check(
     ),
     config_file: Optional[str] = typer.Option(
         None, "--config",
+        # The backslash keeps rich from reading [tool.stiglint] as markup.
         help="Read settings from this file (.stiglint.toml, or pyproject.toml with "
-        "[tool.stiglint]); default: the nearest one at or above the working directory.",
+        "\\[tool.stiglint]); default: the nearest one at or above the working directory.",
     ),
     no_config: bool = typer.Option(
         False, "--no-config", help="Ignore configuration files; use only command-line options."

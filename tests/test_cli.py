@@ -352,3 +352,12 @@ def test_console_script_runs(tmp_path):
     assert result.returncode == EXIT_FINDINGS
     assert json.loads(result.stdout)["runs"][0]["results"][0]["ruleId"] == "TIMEOUT-STREAM-CUT"
     assert result.stderr == ""
+
+
+def test_help_names_config_table(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+
+    outcome = cli("check", "--help")
+
+    assert outcome.exit_code == 0
+    assert "pyproject.toml with [tool.stiglint])" in outcome.stdout
