@@ -48,7 +48,7 @@ def nginx_with(*lines: str) -> str:
     """Return CLEAN_NGINX with `lines` set in the STIG Manager location.
 
     A line whose directive is already there replaces it in place, so line numbers
-    stay those of CLEAN_NGINX; other lines are added at the end of the location.
+    stay those of CLEAN_NGINX. Other lines are added at the end of the location.
     """
     text = CLEAN_NGINX
     added = ""

@@ -233,7 +233,7 @@ def test_stdin_only_once(cli):
 
 
 def entry_tree(root):
-    """nginx.conf includes conf.d/*.conf; conf.d/app.conf holds the STIG Manager location."""
+    """Write nginx.conf, which includes conf.d/*.conf, and the app location in conf.d/app.conf."""
     write(root / "nginx" / "nginx.conf", """\
         events {}
         http {
