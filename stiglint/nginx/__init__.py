@@ -7,6 +7,7 @@ import re
 from stiglint import endpoints
 from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
+from stiglint.nginx.clientcert import check_client_cert
 from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
 from stiglint.nginx.locations import Location, locations_in, select
@@ -49,6 +50,11 @@ def lint(path: str, settings: Settings) -> Report:
                     "with --mount"
                 )
         issues.extend(_check_server(server, targets, settings, version, maps, report))
+    if report.targets:
+        # Keycloak often has a server block of its own, so every server that
+        # verifies client certificates is checked once STIG Manager is found.
+        for server in finder.servers():
+            issues.extend(check_client_cert(server, version))
 
     report.findings = checks.collect(issues)
     return report
