@@ -164,6 +164,8 @@ def check(
         _fail("no configuration file given: name one, such as /etc/nginx/nginx.conf, "
               "or set `entry` in .stiglint.toml")
     stdin_text = None
+    if stdin_filename is not None and lint_run.STDIN not in paths:
+        _fail("--stdin-filename names the text read from '-', so give '-' as a path too")
     if lint_run.STDIN in paths:
         if paths.count(lint_run.STDIN) > 1:
             _fail("'-' (standard input) can be given only once")

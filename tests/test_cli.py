@@ -225,6 +225,16 @@ def test_stdin_unknown_server(cli):
     assert "<stdin>: error INPUT-ERROR cannot tell whether" in outcome.stdout
 
 
+def test_stdin_filename_needs_dash(cli, tmp_path):
+    write(tmp_path / "nginx.conf", CLEAN_NGINX)
+
+    outcome = cli("check", "--stdin-filename", "x.conf", "nginx.conf")
+
+    assert outcome.exit_code == EXIT_INPUT_ERROR
+    assert outcome.stdout == ""
+    assert "give '-' as a path too" in outcome.stderr
+
+
 def test_stdin_only_once(cli):
     outcome = cli("check", "-", "-", input="events {}\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -356,3 +357,12 @@ def test_rule_missing_from_catalogue_gets_descriptor(tmp_path):
     run = document["runs"][0]
     result = run["results"][0]
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "NEW-RULE"
+
+
+def test_schema_copy_is_the_oasis_one():
+    digest = hashlib.sha256(
+        (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_bytes()
+    ).hexdigest()
+
+    assert SCHEMA["id"].endswith("/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
+    assert digest == "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"

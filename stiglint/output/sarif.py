@@ -250,7 +250,11 @@ def _location(place: Place, end_line: int | None, root: Path) -> dict:
 
 
 class _SourceLines:
-    """Cache of file lines for fingerprints."""
+    """Cache of file lines for fingerprints.
+
+    NOTE: text linted from standard input is read back from the file that
+    --stdin-filename names, when it exists, so its fingerprints follow that file.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
