@@ -169,6 +169,8 @@ def _lint_stdin(text: str, name: str | None, run: Run) -> Report:
                 )
             )
             return report
+    # NOTE: Settings.prefix is read by the nginx adapter. Whether Apache httpd and
+    # HAProxy includes from standard input resolve against it is up to those adapters.
     prefix = run.settings.prefix or (os.path.dirname(name) if name else "") or os.curdir
     settings = replace(run.settings, prefix=prefix)
     with tempfile.TemporaryDirectory(prefix="stiglint-") as directory:
