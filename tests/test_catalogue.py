@@ -92,11 +92,6 @@ def test_example_info_strings_valid(rule):
     assert bad == []
 
 
-@pytest.mark.xfail(
-    reason="rule pages are still being written; turn this into a plain test once "
-    "no page says TO BE WRITTEN",
-    strict=False,
-)
 @pytest.mark.parametrize("rule", catalogue.RULES, ids=lambda rule: rule.id)
 def test_page_complete(rule):
     text = (PAGES / f"{rule.id}.md").read_text(encoding="utf-8")

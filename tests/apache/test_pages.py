@@ -14,9 +14,16 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 _FENCE = re.compile(r"^```apache (fail|pass)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
+# Suppressions are applied after the adapter runs, so that page's examples are run
+# through the whole pipeline in tests/test_catalogue.py instead.
+PIPELINE_ONLY = {"SUPPRESSION-UNUSED"}
+
+
 def _examples() -> list[tuple[str, int, str, str]]:
     found = []
     for page in sorted(RULES.glob("*.md")):
+        if page.stem in PIPELINE_ONLY:
+            continue
         text = page.read_text(encoding="utf-8")
         for index, match in enumerate(_FENCE.finditer(text)):
             found.append((page.stem, index, match.group(1), match.group(2)))
@@ -48,7 +55,7 @@ def test_page_example(tmp_path: Path, rule: str, index: int, verdict: str, body:
 def test_every_apache_rule_page_has_examples():
     rules = {rule for rule, _, _, _ in EXAMPLES}
     for rule in catalogue.RULES:
-        if "apache" in rule.servers:
+        if "apache" in rule.servers and rule.id not in PIPELINE_ONLY:
             assert rule.id in rules, f"{rule.id} has no apache examples"
 
 
