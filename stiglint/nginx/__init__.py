@@ -12,6 +12,7 @@ from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
 from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
+from stiglint.nginx.validate import validate
 from stiglint.nginx.targets import Finder, Mount, Upstream
 from stiglint.settings import Settings, Version
 
@@ -30,6 +31,7 @@ def lint(path: str, settings: Settings) -> Report:
     version = _version(config, settings, report)
     finder = Finder(config)
     report.errors.extend(_duplicate_locations(finder.servers()))
+    report.errors.extend(validate(config.root))
     maps = finder.maps()
 
     issues: list[checks.Issue] = []
