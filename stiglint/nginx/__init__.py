@@ -97,6 +97,7 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             upstream = Upstream.parse(proxied[location.directive].proxy_pass.args[0])
             uri = upstream.uri if upstream else None
             issues.extend(checks.check_upstream_path(context, location.path, uri))
+            issues.extend(checks.check_if_branches(context, uri))
             for check in checks.CHECKS:
                 issues.extend(check(context))
     return issues

@@ -17,6 +17,7 @@ from stiglint.findings import Finding, Place, Severity
 from stiglint.nginx.effective import Headers, Scope
 from stiglint.nginx.locations import Location
 from stiglint.nginx.model import Directive
+from stiglint.nginx.targets import Upstream
 from stiglint.nginx.values import format_seconds, format_size, parse_size, parse_time
 from stiglint.settings import Settings
 
@@ -201,18 +202,24 @@ def check_websocket(context: Context) -> list[Issue]:
     ]
 
 
+# nginx variable names are case-insensitive, so $http_Upgrade is $http_upgrade; a
+# longer name such as $http_upgrade_x is another variable.
 def _is_upgrade_source(value: str) -> bool:
-    return value == "$http_upgrade" or value.lower() == "websocket"
+    return value.lower() in ("$http_upgrade", "${http_upgrade}", "websocket")
 
 
 def _carries_upgrade(value: str, maps: dict[str, Directive]) -> bool:
     if _has_upgrade_token(value):
         return True
+    if value.lower() in ("$http_connection", "${http_connection}"):
+        # The client's own Connection header: a WebSocket handshake always carries
+        # the upgrade token in it (RFC 6455, section 4.1).
+        return True
     variable = re.fullmatch(r"\$(\w+)|\$\{(\w+)\}", value)
     if not variable:
         return False
-    block = maps.get(variable.group(1) or variable.group(2))
-    if block is None or not block.args or block.args[0] != "$http_upgrade":
+    block = maps.get((variable.group(1) or variable.group(2)).lower())
+    if block is None or not block.args or block.args[0].lower() != "$http_upgrade":
         return False
     return any(_has_upgrade_token(" ".join(entry.args)) for entry in block.block or ())
 
@@ -424,6 +431,63 @@ def check_upstream_path(context: Context, location_path: str, uri: str | None) -
             context.label,
         )
     ]
+
+
+def upstream_path(location: Location, uri: str | None, path: str) -> str | None:
+    """Return the path nginx sends upstream for `path`, or None when it is unknown."""
+    if uri is None:
+        return path
+    if "$" in uri or location.is_regex or location.modifier == "@":
+        return None
+    if location.modifier == "=":
+        return uri
+    if not path.startswith(location.path):
+        return None
+    return uri + path[len(location.path) :]
+
+
+def check_if_branches(context: Context, uri: str | None) -> list[Issue]:
+    """Flag a proxy_pass inside `if` that sends an endpoint to another path.
+
+    `if` in a location is an implicit nested location: when its condition holds,
+    its own proxy_pass is used, with its own URI part or none.
+    """
+    location = context.location
+    expected = upstream_path(location, uri, context.path)
+    if expected is None:
+        return []
+    issues = []
+    for branch in location.directive.children("if"):
+        proxy_pass = branch.child("proxy_pass")
+        if proxy_pass is None or not proxy_pass.args:
+            continue
+        target = Upstream.parse(proxy_pass.args[0])
+        if target is None:
+            continue
+        actual = upstream_path(location, target.uri, context.path)
+        if actual is None or actual == expected:
+            continue
+        branch_rule = _mapping(location, target.uri)
+        main_rule = _mapping(location, uri)
+        issues.append(
+            Issue(
+                "ROUTE-PATH",
+                proxy_pass.place,
+                f"When the `if` at line {branch.line} matches, {{endpoints}} reach STIG "
+                f"Manager under another path: this proxy_pass {branch_rule}, while the "
+                f"location's own proxy_pass {main_rule}",
+                f"proxy_pass {target.scheme}://{proxy_pass.args[0].split('://', 1)[1].split('/', 1)[0]}"
+                f"{uri if uri is not None else ''};",
+                context.label,
+            )
+        )
+    return issues
+
+
+def _mapping(location: Location, uri: str | None) -> str:
+    if uri is None:
+        return "passes the request path unchanged"
+    return f"replaces {location.path} with {uri}"
 
 
 def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:

@@ -77,8 +77,10 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
     """
     if location.is_regex or location.modifier == "@":
         return None
-    public = _slash(location.path)
     uri = upstream.uri if upstream else None
+    if location.modifier == "=":
+        return _exact_mount(location.path, uri)
+    public = _slash(location.path)
     upstream_base = _slash(uri) if uri is not None else public
     for part in ("api/", "socket/"):
         if upstream_base.endswith("/" + part):
@@ -90,6 +92,21 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
                 return Mount(None, public)
             return None
     return Mount(public, public + "api/")
+
+
+def _exact_mount(path: str, uri: str | None) -> Mount | None:
+    """Place the app's root from an exact location such as `= /stigman/socket/log-socket`.
+
+    An exact location serves one path; its upstream path is the URI part of
+    proxy_pass, which replaces the whole path, or the path itself without one.
+    """
+    upstream_path = uri if uri is not None else path
+    for endpoint in endpoints.ENDPOINTS:
+        suffix = "/" + endpoint.path
+        if upstream_path.endswith(suffix) and path.endswith(suffix):
+            root = path[: -len(endpoint.path)]
+            return Mount(root, root + "api/")
+    return None
 
 
 class Finder:
@@ -116,7 +133,7 @@ class Finder:
         for http in self.http:
             for directive in http.children("map"):
                 if len(directive.args) >= 2:
-                    found[directive.args[1].lstrip("$")] = directive
+                    found[directive.args[1].lstrip("$").lower()] = directive
         return found
 
     def reason(self, proxy_pass: Directive) -> str | None:

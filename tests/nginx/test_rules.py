@@ -532,3 +532,45 @@ def test_api_published_under_other_name_skips_socket(nginx):
     report = nginx.report(text)
     assert report.findings == []
     assert report.targets[0].mount == "/stigman-api/"
+
+
+# cases found by testing against live servers
+
+
+def test_exact_socket_location_mounts_at_its_parent(nginx):
+    socket = GOOD_LOCATION.replace("54000/", "54000/socket/log-socket")
+    text = _config().replace(
+        "        location /stigman/ {",
+        "        location = /stigman/socket/log-socket {" + socket + "}\n        location /stigman/ {",
+    )
+    report = nginx.report(text)
+    assert [f"{f.rule}:{f.place.line}" for f in report.findings] == []
+    assert [t.mount for t in report.targets] == ["/stigman/", "/stigman/"]
+
+
+def test_if_branch_proxy_pass_keeps_prefix(nginx):
+    body = GOOD_LOCATION + "            if ($http_upgrade) { proxy_pass http://stigman:54000; }\n"
+    finding = nginx.finding(_config(body), "ROUTE-PATH")
+    assert finding.place.line == 17
+    assert "passes the request path unchanged" in finding.message
+    assert finding.fix == "proxy_pass http://stigman:54000/;"
+
+
+def test_if_branch_with_same_mapping_passes(nginx):
+    body = GOOD_LOCATION + "            if ($http_upgrade) { proxy_pass http://stigman:54000/; }\n"
+    assert nginx.codes(_config(body)) == []
+
+
+def test_connection_from_client_header_passes(nginx):
+    body = GOOD_LOCATION.replace('"upgrade"', "$http_connection")
+    assert nginx.codes(_config(body)) == []
+
+
+def test_variable_names_ignore_case(nginx):
+    body = GOOD_LOCATION.replace("$http_upgrade", "$http_Upgrade")
+    assert nginx.codes(_config(body)) == []
+
+
+def test_empty_repeat_does_not_cancel_header(nginx):
+    body = GOOD_LOCATION + '            proxy_set_header Upgrade "";\n'
+    assert nginx.codes(_config(body)) == []
