@@ -13,7 +13,7 @@ from stiglint.nginx.loader import load
 from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
 from stiglint.nginx.validate import validate
-from stiglint.nginx.targets import Finder, Mount, Upstream
+from stiglint.nginx.targets import Finder, Mount, Upstream, fallback_location
 from stiglint.settings import Settings, Version
 
 # A comment in the configuration can state the nginx release it runs on.
@@ -86,6 +86,7 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             if location is None:
                 issues.append(checks.check_unrouted(server, endpoint, path))
                 continue
+            location = fallback_location(server, location) or location
             scope = scopes.get(location.directive)
             if scope is None:
                 scope = scopes[location.directive] = Scope(location.directive, version)

@@ -407,30 +407,52 @@ def check_route(
 
 
 def check_upstream_path(context: Context, location_path: str, uri: str | None) -> list[Issue]:
-    """Flag an endpoint that proxy_pass rewrites to a path the app does not serve.
+    """Flag an endpoint that proxy_pass sends to a path the app does not serve.
 
-    With a URI part, nginx replaces the part of the request path that matched the
-    location prefix with that URI; without one, the path is passed unchanged.
+    STIG Manager serves its API and socket at its own root (`/api/...`,
+    `/socket/log-socket`; its client settings are relative to the server root),
+    so the path that reaches it must be exactly that. With a URI part, nginx
+    replaces the part of the request path that matched the location prefix with
+    the URI; without one, it passes the request path unchanged.
     """
     location = context.location
-    if uri is None or location.is_regex or not context.path.startswith(location_path):
+    actual = upstream_path(location, uri, context.path)
+    expected = "/" + context.endpoint.path
+    if actual is None or actual == expected:
         return []
-    if "$" in uri:
-        return []  # variables make the final path a run-time value
-    upstream_path = uri + context.path[len(location_path) :]
-    if upstream_path.endswith("/" + context.endpoint.path):
-        return []
+    if uri is None:
+        how = f"{location.label()} passes the request path unchanged"
+        prefix = context.path[: -len(context.endpoint.path)]
+        if location.modifier == "@":
+            # A named location takes no URI part in proxy_pass; rewrite instead.
+            fix = f"rewrite ^{prefix}(.*)$ /$1 break;"
+        else:
+            fix = f"proxy_pass {_with_uri(location, '/')};"
+    else:
+        how = f"{location.label()} replaces {location_path} with {uri}"
+        fix = (
+            f"# make the URI part of proxy_pass end where {location_path} ends, "
+            f"so that {context.path} reaches the app as {expected}"
+        )
     return [
         Issue(
             "ROUTE-PATH",
             context.place_of(location.directive.child("proxy_pass")),
-            f"{{endpoints}} is sent to STIG Manager as {upstream_path}, a path the app "
-            f"does not serve: {location.label()} replaces {location_path} with {uri}",
-            f"# make the URI part of proxy_pass end where {location_path} ends, "
-            "or drop it to pass the path unchanged",
+            f"{{endpoints}} reach STIG Manager under another path than its own "
+            f"({how}, so {context.path} arrives as {actual}); the app serves /api/... "
+            "and /socket/log-socket at its root and answers other paths with 404",
+            fix,
             context.label,
         )
     ]
+
+
+def _with_uri(location: Location, uri: str) -> str:
+    proxy_pass = location.directive.child("proxy_pass")
+    target = proxy_pass.args[0] if proxy_pass is not None and proxy_pass.args else ""
+    scheme, _, rest = target.partition("://")
+    authority = rest.split("/", 1)[0]
+    return f"{scheme}://{authority}{uri}"
 
 
 def upstream_path(location: Location, uri: str | None, path: str) -> str | None:
