@@ -9,7 +9,7 @@ from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
 from stiglint.nginx.clientcert import check_client_cert
 from stiglint.nginx.effective import Scope
-from stiglint.nginx.loader import load
+from stiglint.nginx.loader import deep_recursion, load
 from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
 from stiglint.nginx.validate import validate
@@ -22,6 +22,11 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 
 def lint(path: str, settings: Settings) -> Report:
     """Lint the nginx configuration whose main file is `path`."""
+    with deep_recursion():
+        return _lint(path, settings)
+
+
+def _lint(path: str, settings: Settings) -> Report:
     config = load(path, settings.prefix)
     report = Report(
         "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks

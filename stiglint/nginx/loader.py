@@ -9,16 +9,19 @@ must exist, and a file included from two places is spliced into both.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
+import stat
+import sys
 
 import crossplane
 
 from stiglint.findings import InputError, Place
 from stiglint.nginx import lua
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.syntax import check_syntax
+from stiglint.nginx.syntax import TOO_LONG, check_syntax
 
 lua.register()
 
@@ -34,6 +37,10 @@ _ESCAPE = re.compile(r"\\([\"'\\trn])")
 _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "r": "\r", "n": "\n"}
 
 _MAX_FILE_BYTES = 64 * 1024 * 1024
+_LONE_CR = re.compile("\r(?!\n)")
+# crossplane parses nested blocks recursively, a few Python frames per level;
+# this limit lets it read thousands of levels, which nginx accepts too.
+_RECURSION_LIMIT = 20000
 
 
 def unescape(arg: str) -> str:
@@ -92,6 +99,11 @@ class _Loader:
         errors, blocks = check_syntax(text, path)
         self.config.errors.extend(errors)
         self.config.blocks[path] = blocks
+        if any(error.message.startswith(TOO_LONG) for error in errors):
+            # crossplane builds tokens one character at a time; a token of
+            # megabytes takes gigabytes of memory, and nginx rejects it anyway.
+            self.payloads[key] = []
+            return []
         payload = crossplane.parse(
             path,
             onerror=_error_fields,
@@ -109,9 +121,11 @@ class _Loader:
                 if any(e.place.file == path for e in self.config.errors):
                     continue
                 message = message or "could not parse the file"
-            self.config.errors.append(
-                InputError(Place(path, line), message, "nginx -t rejects this too")
-            )
+            hint = "nginx -t rejects this too"
+            if "recursion" in message:
+                message = "blocks are nested deeper than stiglint can read"
+                hint = "stiglint reads up to a few thousand levels of nesting"
+            self.config.errors.append(InputError(Place(path, line), message, hint))
         statements = payload["config"][0]["parsed"] if payload["config"] else []
         self.payloads[key] = statements
         return statements
@@ -119,10 +133,15 @@ class _Loader:
     def _read(self, path: str, include: Directive | None) -> str | None:
         place = include.place if include else Place(path)
         try:
-            if os.path.getsize(path) > _MAX_FILE_BYTES:
+            status = os.stat(path)
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(status.st_mode):
+                raise _Unreadable("not a regular file (a pipe, socket or device)")
+            if status.st_size > _MAX_FILE_BYTES:
                 raise _Unreadable("file is larger than 64 MiB")
             with open(path, "rb") as handle:
-                data = handle.read()
+                data = handle.read(_MAX_FILE_BYTES + 1)
         except IsADirectoryError:
             self._error(place, f"{path} is a directory, not a configuration file",
                         "name the main file, such as /etc/nginx/nginx.conf")
@@ -140,7 +159,17 @@ class _Loader:
         if b"\0" in data:
             self._error(place, f"{path} is not a text file", "name an nginx configuration file")
             return None
-        return data.decode("utf-8", errors="replace")
+        text = data.decode("utf-8", errors="replace")
+        lone = _LONE_CR.search(text)
+        if lone:
+            line = text.count("\n", 0, lone.start()) + 1
+            self._error(
+                Place(path, line),
+                "carriage return without a line feed: nginx ends lines and comments "
+                "only at a line feed, so it reads this file differently from an editor",
+                "convert the file to LF (or CRLF) line endings",
+            )
+        return text
 
     def _error(self, place: Place, message: str, hint: str) -> None:
         self.config.errors.append(InputError(place, message, hint))
@@ -231,4 +260,16 @@ def _error_fields(exc: Exception) -> tuple[str, int | None]:
 
 def load(path: str, prefix: str | None = None) -> Config:
     """Parse the configuration whose main file is `path`, following its includes."""
-    return _Loader(path, prefix).load()
+    with deep_recursion():
+        return _Loader(path, prefix).load()
+
+
+@contextlib.contextmanager
+def deep_recursion():
+    """Let crossplane and the location search follow thousands of nested blocks."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
