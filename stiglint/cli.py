@@ -248,7 +248,9 @@ def _options(config_file, no_config, select, ignore, severity, fail_on, mount, e
     if fail_on is not None:
         cli.fail_on = fail_on.value
     if mount:
-        cli.mounts = [configuration.normalise_mount(value, "--mount", where) for value in mount]
+        cli.mounts = [
+            configuration.normalise_mount(value, "--mount", where) for value in _split(mount)
+        ]
     if entry:
         cli.entry = list(entry)
     if server is not None:

@@ -175,3 +175,18 @@ def test_latin1_configuration_file_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert "is not UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_mount_that_nothing_serves_fails(tmp_path):
+    result = run("check", "--no-config", "--mount", "/wrong/", str(SAMPLES / "pass.conf"))
+    assert result.returncode == 1
+    assert "ROUTE-SHADOWED" in result.stdout
+    assert "mount path /wrong/ given in the settings, so nothing was checked" in result.stdout
+
+
+def test_mount_list_split_on_commas(tmp_path):
+    result = run("check", "--no-config", "--format", "json", "--mount", "/stigman/,/other/",
+                 str(SAMPLES / "pass.conf"))
+    document = json.loads(result.stdout)
+    assert [t["mount"] for t in document["targets"]] == ["/stigman/"]
+    assert result.returncode == 0

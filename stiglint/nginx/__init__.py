@@ -31,6 +31,7 @@ def _lint(path: str, settings: Settings) -> Report:
     report = Report(
         "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks
     )
+    report.notes.extend(config.notes)
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
     version = _version(config, settings, report)

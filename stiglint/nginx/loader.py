@@ -43,6 +43,17 @@ _LONE_CR = re.compile("\r(?!\n)")
 _RECURSION_LIMIT = 20000
 
 
+# Configuration directories that nginx packages compile in. A tree copied out of
+# one (into a repository, say) still names it in absolute includes.
+_CONF_DIRS = (
+    "/etc/nginx/",
+    "/usr/local/nginx/conf/",
+    "/usr/local/etc/nginx/",
+    "/etc/openresty/",
+    "/usr/local/openresty/nginx/conf/",
+)
+
+
 def unescape(arg: str) -> str:
     if "\\" not in arg:
         return arg
@@ -171,6 +182,37 @@ class _Loader:
             )
         return text
 
+    def _copied_tree_path(self, pattern: str) -> str:
+        """Read `/etc/nginx/...` from the tree being linted when it is a copy.
+
+        When the main file does not sit in the configuration directory that an
+        absolute include names, the include is looked up in the main file's own
+        directory (or the prefix) first, so a tree kept in a repository is linted
+        as itself and not through the host's /etc/nginx.
+        """
+        home = os.path.realpath(self.base_dir) + os.sep
+        for conf_dir in _CONF_DIRS:
+            if not pattern.startswith(conf_dir) or home.startswith(conf_dir):
+                continue
+            copied = os.path.join(self.base_dir, pattern[len(conf_dir) :])
+            parent = os.path.dirname(copied)
+            if glob.glob(copied) or (glob.has_magic(copied) and os.path.isdir(parent)):
+                self._note(
+                    f"absolute includes under {conf_dir} were read from {self.base_dir}, "
+                    "the directory of the main file (give --prefix to read them elsewhere)"
+                )
+                return copied
+            if os.path.exists(pattern) or glob.glob(pattern):
+                self._note(
+                    f"{pattern} is not in {self.base_dir}, so it was read from this machine"
+                )
+            return pattern
+        return pattern
+
+    def _note(self, text: str) -> None:
+        if text not in self.config.notes:
+            self.config.notes.append(text)
+
     def _error(self, place: Place, message: str, hint: str) -> None:
         self.config.errors.append(InputError(place, message, hint))
 
@@ -214,17 +256,24 @@ class _Loader:
 
     def _include(self, include: Directive, parent: Directive) -> list[Directive]:
         pattern = include.args[0]
-        if not os.path.isabs(pattern):
+        if os.path.isabs(pattern):
+            pattern = self._copied_tree_path(pattern)
+        else:
             pattern = os.path.join(self.base_dir, pattern)
         if glob.has_magic(pattern):
             paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
         elif os.path.exists(pattern):
             paths = [pattern]
         else:
+            where = (
+                "" if os.path.isabs(include.args[0])
+                else f"relative paths resolve against {self.base_dir}; "
+            )
             self._error(
                 include.place,
                 f'include file "{pattern}" not found',
-                "create it or fix the path: nginx refuses to start without it",
+                f"{where}give --prefix with the server's configuration directory if "
+                "it differs, or create the file: nginx refuses to start without it",
             )
             return []
 
