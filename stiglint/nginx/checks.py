@@ -49,6 +49,8 @@ class Issue:
     severity: Severity | None = None
     # What breaks for this kind of endpoint; merged issues list each once.
     detail: str = ""
+    # Text between the message and the details.
+    detail_intro: str = ": "
 
 
 @dataclass
@@ -109,9 +111,9 @@ def check_buffering(context: Context) -> list[Issue]:
 
     worse = _buffering_aggravators(context)
     severity = Severity.ERROR if worse else Severity.WARNING
-    because = "; ".join(worse) if worse else (
-        "it still streams while the upstream answers chunked over HTTP/1.1 to a "
-        "plain-HTTP listener, but any TLS listener, HTTP/1.0 upstream or gzip holds it"
+    because = " and ".join(worse) if worse else (
+        "this plain-HTTP listener with an HTTP/1.1 upstream still passes chunks on, but "
+        "a TLS listener, an HTTP/1.0 upstream or gzip would hold them"
     )
     return [
         Issue(
@@ -125,6 +127,7 @@ def check_buffering(context: Context) -> list[Issue]:
             context.label,
             severity,
             detail=because,
+            detail_intro=", because " if worse else ". For now, ",
         )
     ]
 
@@ -298,7 +301,8 @@ def _timeout_issue(
         rule = "TIMEOUT-STREAM-CUT"
     elif seconds < settings.timeout_warning_seconds:
         symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but the guide "
+            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
+            "Manager's reverse-proxy guide "
             f"recommends {format_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: "an export or clone whose progress pauses longer than "
             f"{format_seconds(seconds)} is truncated",
@@ -551,7 +555,7 @@ def collect(issues: list[Issue]) -> list[Finding]:
         rule = catalogue.get(rule_id)
         message = issue.message.replace("{endpoints}", _join(labels))
         if details:
-            message += ": " + "; ".join(details)
+            message += issue.detail_intro + "; ".join(details)
         findings.append(
             Finding(
                 issue.rule,
