@@ -152,7 +152,9 @@ class _Loader:
             if status.st_size > _MAX_FILE_BYTES:
                 raise _Unreadable("file is larger than 64 MiB")
             with open(path, "rb") as handle:
-                data = handle.read(_MAX_FILE_BYTES + 1)
+                # A size hint avoids a 64 MiB buffer per file; the file may grow
+                # after stat, so the read stays capped.
+                data = handle.read(min(status.st_size, _MAX_FILE_BYTES) + 4096)
         except IsADirectoryError:
             self._error(place, f"{path} is a directory, not a configuration file",
                         "name the main file, such as /etc/nginx/nginx.conf")
