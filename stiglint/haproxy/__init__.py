@@ -10,6 +10,7 @@ from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import Request, route
 from stiglint.haproxy.targets import Finder
 from stiglint.haproxy.targets import Target as Route
+from stiglint.haproxy.validate import validate
 from stiglint.settings import Settings
 
 
@@ -25,6 +26,7 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
     if settings.version_given("haproxy"):
         stated_version = settings.version("haproxy").parts
     config = load(paths, stated_version)
+    config.errors.extend(validate(config))
     report = Report("haproxy", files=list(config.files), errors=list(config.errors))
     report.notes.extend(config.notes)
     for section in config.sections:

@@ -9,6 +9,7 @@ bad value, or at the section header when a missing keyword is to blame.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from stiglint import catalogue
@@ -27,7 +28,6 @@ from stiglint.haproxy.values import (
     format_seconds,
     format_size,
     is_unitless,
-    parse_size,
     parse_time,
 )
 from stiglint.settings import Settings
@@ -334,9 +334,10 @@ def _body_limit(proxy: Proxy, rule: Keyword) -> tuple[int, Place, str] | None:
         criterion, _, values = split_acl(tuple(inner))
         if criterion.lower() not in _SIZE_FETCHES or len(values) < 2:
             continue
-        operator, number = values[0], parse_size(values[1])
-        if number is None:
+        # ACL integers take no size suffix; validate reports one as an input error.
+        if not values[1].isdigit():
             continue
+        operator, number = values[0], int(values[1])
         if kind == "if" and operator == "gt":
             return number, place, text
         if kind == "if" and operator == "ge":
@@ -389,18 +390,20 @@ def check_buffer_request(context: Context) -> list[Issue]:
 
 
 def _buffered_bytes(proxies: Proxies) -> int:
-    bufsize_line = proxies.global_value("tune.bufsize")
-    bufsize = (
-        parse_size(bufsize_line.args[0]) if bufsize_line and bufsize_line.args else None
-    )
-    bufsize = bufsize or DEFAULT_BUFSIZE
-    rewrite_line = proxies.global_value("tune.maxrewrite")
-    rewrite = (
-        parse_size(rewrite_line.args[0]) if rewrite_line and rewrite_line.args else None
-    )
+    bufsize = _global_count(proxies, "tune.bufsize") or DEFAULT_BUFSIZE
+    rewrite = _global_count(proxies, "tune.maxrewrite")
     if rewrite is None:
         rewrite = min(DEFAULT_MAXREWRITE, bufsize // 2)
     return max(bufsize - rewrite, 0)
+
+
+def _global_count(proxies: Proxies, name: str) -> int | None:
+    """Return a global byte count as HAProxy 2.6 reads it: its leading digits."""
+    line = proxies.global_value(name)
+    if line is None or not line.args:
+        return None
+    digits = re.match(r"\d*", line.args[0]).group(0)
+    return int(digits) if digits else None
 
 
 def check_compression(context: Context) -> list[Issue]:
