@@ -9,6 +9,7 @@ from one file to the next, which `proxies` resolves later.
 from __future__ import annotations
 
 import os
+import stat
 
 from stiglint.findings import InputError, Place
 from stiglint.haproxy.model import PROXY_KINDS, SECTION_KINDS, Config, Keyword, Section
@@ -63,17 +64,16 @@ def load(paths: list[str], version: tuple[int, ...] | None = None) -> Config:
 
 def _read(path: str, config: Config) -> str | None:
     try:
-        size = os.path.getsize(path)
-        if size > _MAX_FILE_BYTES:
-            config.errors.append(
-                InputError(
-                    Place(path),
-                    f"file is too large to be a configuration ({size} bytes)",
-                )
+        data = _read_regular_file(path)
+    except _NotRegular:
+        config.errors.append(
+            InputError(
+                Place(path),
+                "not a regular file (a FIFO, socket or device), so it was not read",
+                "give the configuration file itself",
             )
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
+        )
+        return None
     except OSError as exc:
         config.errors.append(
             InputError(
@@ -83,12 +83,37 @@ def _read(path: str, config: Config) -> str | None:
             )
         )
         return None
+    if len(data) > _MAX_FILE_BYTES:
+        config.errors.append(
+            InputError(
+                Place(path),
+                f"file is too large to be a configuration (over {_MAX_FILE_BYTES} bytes)",
+            )
+        )
+        return None
     if b"\0" in data:
         config.errors.append(
             InputError(Place(path), "file is binary, not an HAProxy configuration")
         )
         return None
     return data.decode("utf-8", errors="replace")
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular_file(path: str) -> bytes:
+    """Read at most the size cap plus one byte of a regular file.
+
+    The file is opened without blocking, so a FIFO with no writer cannot hang
+    the run, and checked with fstat before any byte is read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRegular(path)
+        return handle.read(_MAX_FILE_BYTES + 1)
 
 
 class _Branch:
