@@ -138,17 +138,30 @@ def check_unitless(context: Context) -> list[Issue]:
             kind, "{endpoints} are cut after {time} of silence"
         )
         effect = effect.replace("{time}", format_seconds(int(value) / 1000))
-        issues.append(
-            Issue(
-                "TIMEOUT-UNITLESS",
-                keyword.place,
-                f"timeout {kind} {value} has no unit, so HAProxy reads it as {value} ms, "
-                f"not {value} s: {effect}",
-                f"timeout {kind} {value}s",
-                context.label,
+        message = (
+            f"timeout {kind} {value} has no unit, so HAProxy reads it as {value} ms, "
+            f"not {value} s: {effect}"
+        )
+        fix = f"timeout {kind} {value}s"
+        recommended = context.settings.timeout_warning_seconds
+        if kind in _STREAM_TIMEOUTS and int(value) < recommended:
+            # Adding only the unit would trade this finding for TIMEOUT-STREAM-CUT
+            # or TIMEOUT-BELOW-RECOMMENDED on the next run.
+            fix = f"timeout {kind} {format_seconds(recommended)}"
+            message += (
+                f". The fix uses {format_seconds(recommended)} rather than {value}s, "
+                "because STIG Manager's reverse-proxy guide recommends "
+                f"{format_seconds(recommended)} so that its event streams, exports "
+                "and log socket survive quiet periods"
             )
+        issues.append(
+            Issue("TIMEOUT-UNITLESS", keyword.place, message, fix, context.label)
         )
     return issues
+
+
+# Timeouts that decide how long an idle stream or WebSocket stays open.
+_STREAM_TIMEOUTS = frozenset({"client", "server", "tunnel"})
 
 
 # Effects of a timeout read as milliseconds. Timeouts not listed cut idle streams.
@@ -235,17 +248,19 @@ def _timeout_issue(
     elif seconds < settings.timeout_warning_seconds:
         rule = "TIMEOUT-BELOW-RECOMMENDED"
         symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but the guide "
-            f"recommends {format_seconds(settings.timeout_warning_seconds)}",
+            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
+            "Manager's reverse-proxy guide recommends "
+            f"{format_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: "an export or clone whose progress pauses longer than "
             f"{format_seconds(seconds)} is truncated",
             Kind.WEBSOCKET: f"an idle log socket is closed after {format_seconds(seconds)}",
         }[endpoint_kind]
     else:
         return None
-    fix = f"timeout {kind} {format_seconds(settings.timeout_warning_seconds)}"
+    recommended = format_seconds(settings.timeout_warning_seconds)
+    fix = f"timeout {kind} {recommended}"
     if tunnelled and kind != "tunnel":
-        fix = f"timeout tunnel {format_seconds(settings.timeout_warning_seconds)}"
+        fix = _tunnel_fix(context, keyword, recommended)
         symptom += (
             " (without timeout tunnel, client and server timeouts apply to the tunnel)"
         )
@@ -260,6 +275,25 @@ def _timeout_issue(
     )
 
 
+def _tunnel_fix(context: Context, keyword: Keyword, recommended: str) -> str:
+    """Return the `timeout tunnel` fix, placed where HAProxy applies it.
+
+    HAProxy ignores `timeout tunnel` in a frontend, with a warning that the
+    frontend has no backend capability. It works in a backend, a listen section
+    or defaults, so a line reported in a frontend gets a fix for the backend.
+    """
+    line = f"timeout tunnel {recommended}"
+    in_frontend = context.frontend.kind == "frontend" and any(
+        own is keyword for own in context.frontend.section.keywords
+    )
+    if not in_frontend:
+        return line
+    return (
+        f"# in {context.backend.label()} or in defaults, because a frontend "
+        f"ignores timeout tunnel:\n{line}"
+    )
+
+
 def check_body_size(context: Context) -> list[Issue]:
     if context.endpoint.kind is not Kind.UPLOAD or not context.http:
         return []
@@ -270,10 +304,13 @@ def check_body_size(context: Context) -> list[Issue]:
         limit = _body_limit(proxy, rule)
         if limit is None:
             continue
-        size, place, text = limit
+        size, place, text = limit.size, limit.keyword.place, limit.keyword.text()
         if context.fires(proxy, rule) is False:
             continue
         if size < context.settings.body_size_min:
+            minimum = context.settings.body_size_min
+            # The fix corrects the reported line, so a named ACL keeps its users.
+            fix = f"# replace line {limit.keyword.line} with:\n{limit.corrected(minimum)}"
             issues.append(
                 Issue(
                     "BODY-SIZE-LIMIT",
@@ -282,8 +319,7 @@ def check_body_size(context: Context) -> list[Issue]:
                     f"({text}): imports of STIG, checklist and archive files larger than "
                     "that fail before they reach STIG Manager (uploads sent chunked slip "
                     "past the rule, so the failure even depends on the client)",
-                    "http-request deny deny_status 413 if { req.body_size gt "
-                    f"{context.settings.body_size_min} }}",
+                    fix,
                     context.label,
                 )
             )
@@ -306,29 +342,49 @@ def check_body_size(context: Context) -> list[Issue]:
     return issues
 
 
-def _body_limit(proxy: Proxy, rule: Keyword) -> tuple[int, Place, str] | None:
+@dataclass
+class _BodyLimit:
+    """The largest body a deny rule lets through, and the line that sets it."""
+
+    size: int
+    keyword: Keyword
+    operator: str
+    # The limit as written on that line, such as "10485760".
+    written: str
+
+    def corrected(self, minimum: int) -> str:
+        """Return the limit's line with the limit raised so `minimum` bytes pass."""
+        # `gt` and `le` take the largest allowed size itself, `ge` and `lt` one more.
+        value = minimum + 1 if self.operator in ("ge", "lt") else minimum
+        words = [self.keyword.name, *self.keyword.args]
+        for index in range(len(words) - 1):
+            if words[index] == self.operator and words[index + 1] == self.written:
+                words[index + 1] = str(value)
+                break
+        return " ".join(words)
+
+
+def _body_limit(proxy: Proxy, rule: Keyword) -> _BodyLimit | None:
     """Return the largest body a deny rule lets through, with where it is set."""
     kind, words = split_condition(rule.args)
     if kind is None:
         return None
     acls = acls_of(proxy)
-    tests: list[tuple[tuple[str, ...], Place, str]] = []
+    tests: list[tuple[tuple[str, ...], Keyword]] = []
     index = 0
     while index < len(words):
         word = words[index]
         if word == "{":
             end = words.index("}", index) if "}" in words[index:] else len(words)
             inner = words[index + 1 : end]
-            tests.append((inner, rule.place, rule.text()))
+            tests.append((inner, rule))
             index = end + 1
             continue
         for acl in acls.get(word, ()):
             if acl.keyword is not None:
-                tests.append(
-                    (acl.keyword.args[1:], acl.keyword.place, acl.keyword.text())
-                )
+                tests.append((acl.keyword.args[1:], acl.keyword))
         index += 1
-    for inner, place, text in tests:
+    for inner, keyword in tests:
         if not inner:
             continue
         criterion, _, values = split_acl(tuple(inner))
@@ -338,14 +394,10 @@ def _body_limit(proxy: Proxy, rule: Keyword) -> tuple[int, Place, str] | None:
         if not values[1].isdigit():
             continue
         operator, number = values[0], int(values[1])
-        if kind == "if" and operator == "gt":
-            return number, place, text
-        if kind == "if" and operator == "ge":
-            return number - 1, place, text
-        if kind == "unless" and operator == "le":
-            return number, place, text
-        if kind == "unless" and operator == "lt":
-            return number - 1, place, text
+        if (kind, operator) in (("if", "gt"), ("unless", "le")):
+            return _BodyLimit(number, keyword, operator, values[1])
+        if (kind, operator) in (("if", "ge"), ("unless", "lt")):
+            return _BodyLimit(number - 1, keyword, operator, values[1])
     return None
 
 
@@ -370,19 +422,24 @@ def check_buffer_request(context: Context) -> list[Issue]:
         return []
 
     buffered = _buffered_bytes(context.proxies)
-    needed = buffered / ASSUMED_UPLOAD_BYTES_PER_SECOND
-    if seconds >= needed:
+    transfer = buffered / ASSUMED_UPLOAD_BYTES_PER_SECOND
+    if seconds >= transfer:
         return []
-    enough = max(10, math.ceil(needed * 2))
+    # Rounded up to whole seconds, so that the message and the fix agree.
+    needed = math.ceil(transfer)
+    # Twice the transfer time leaves room for slower links, with 10 s as the floor.
+    enough = max(10, needed * 2)
     return [
         Issue(
             "BUFFERING-REQUEST-TIMEOUT",
             deadline.place,
             f"{{endpoints}}: option http-buffer-request (line {option.line}) makes HAProxy "
             f"wait for up to {format_size(buffered)} of the request body within "
-            f"{deadline.text()}; a client uploading at 1 Mbit/s needs "
-            f"{needed:.1f} s for that, so imports from slow links fail with "
+            f"{deadline.text()}; a client uploading at 1 Mbit/s needs about "
+            f"{needed} s for that, so imports from slow links fail with "
             "408 Request Timeout",
+            f"# {enough} s is twice the {needed} s that {format_size(buffered)} takes "
+            "at 1 Mbit/s (at least 10 s):\n"
             f"timeout http-request {enough}s\n# or: no option http-buffer-request",
             context.label,
         )
