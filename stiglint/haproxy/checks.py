@@ -18,11 +18,13 @@ from stiglint.findings import Finding, Place, Severity
 from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import (
+    Acl,
     Evaluator,
     Request,
     acls_of,
     split_acl,
     split_condition,
+    split_or,
 )
 from stiglint.haproxy.values import (
     format_seconds,
@@ -672,7 +674,7 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
     for proxy, rule in cert_rules:
         header = rule.args[1]
         kind, words = split_condition(rule.args)
-        guarded = kind == "if" and _tests_certificate(words)
+        guarded = kind == "if" and _tests_certificate(proxy, words)
         if mode == "optional" and not guarded:
             issues.append(
                 Issue(
@@ -719,13 +721,43 @@ def _verify_mode(frontend: Proxy) -> tuple[str, Keyword] | None:
     return None
 
 
-def _tests_certificate(words: tuple[str, ...]) -> bool:
-    for index, word in enumerate(words):
-        if word.startswith(("ssl_c_used", "ssl_c_verify", "ssl_c_der")):
-            before = words[index - 2 : index]
-            if "!" not in before:
-                return True
+def _tests_certificate(proxy: Proxy, words: tuple[str, ...]) -> bool:
+    """Return whether an `if` condition holds only when the client sent a certificate.
+
+    Each `or` branch must contain a certificate test that is not negated: an
+    anonymous ACL such as `{ ssl_c_used }`, or a named ACL whose every `acl`
+    line is one, because HAProxy ORs the lines of a named ACL.
+    """
+    acls = acls_of(proxy)
+    branches = split_or(words)
+    return bool(branches) and all(
+        _branch_tests_certificate(branch, acls) for branch in branches
+    )
+
+
+def _branch_tests_certificate(words: list[str], acls: dict[str, list[Acl]]) -> bool:
+    index = 0
+    while index < len(words):
+        negated = False
+        while words[index] == "!" and index + 1 < len(words):
+            negated = not negated
+            index += 1
+        word = words[index]
+        if word == "{":
+            end = words.index("}", index) if "}" in words[index:] else len(words)
+            criteria = [words[index + 1]] if index + 1 < end else []
+            index = end + 1
+        else:
+            criteria = [acl.criterion for acl in acls.get(word, ())]
+            index += 1
+        if not negated and criteria and all(
+            criterion.startswith(_CERT_TESTS) for criterion in criteria
+        ):
+            return True
     return False
+
+
+_CERT_TESTS = ("ssl_c_used", "ssl_c_verify", "ssl_c_der")
 
 
 def _deleted_before(

@@ -129,6 +129,7 @@ def test_defined_and_predefined_acls_accepted(linter):
         "    acl is_api path_beg /api\n"
         "    http-request deny if !is_api METH_POST || { path_beg /x } TRUE\n"
         "    http-request deny if !{ path_beg /y }\n"
+        "    http-request deny if !!is_api ! ! is_api\n"
         "    default_backend stigman",
     )
     assert errors_of(linter, text) == []
