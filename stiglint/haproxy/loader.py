@@ -50,15 +50,23 @@ def expand_paths(paths: list[str], config: Config) -> list[str]:
     return files
 
 
-def load(paths: list[str], version: tuple[int, ...] | None = None) -> Config:
-    """Read the configuration made of `paths`, reporting problems as InputErrors."""
+def load(
+    paths: list[str],
+    version: tuple[int, ...] | None = None,
+    version_assumed: bool = False,
+) -> Config:
+    """Read the configuration made of `paths`, reporting problems as InputErrors.
+
+    `version` decides `.if version_atleast(...)` blocks, and None leaves them
+    undecided. With `version_assumed`, each block it decides gets a note.
+    """
     config = Config()
     for path in expand_paths(paths, config):
         text = _read(path, config)
         if text is None:
             continue
         config.files.append(path)
-        _FileReader(path, config, version).read(text)
+        _FileReader(path, config, version, version_assumed).read(text)
     return config
 
 
@@ -116,6 +124,10 @@ def _read_regular_file(path: str) -> bytes:
         return handle.read(_MAX_FILE_BYTES + 1)
 
 
+def _names_version(args: tuple[str, ...]) -> bool:
+    return any("version_atleast(" in word or "version_before(" in word for word in args)
+
+
 class _Branch:
     """One `.if` block being read: whether its current lines are kept."""
 
@@ -146,11 +158,16 @@ _TAKEN = {True: "yes", None: "maybe", False: "no"}
 
 class _FileReader:
     def __init__(
-        self, path: str, config: Config, version: tuple[int, ...] | None
+        self,
+        path: str,
+        config: Config,
+        version: tuple[int, ...] | None,
+        version_assumed: bool = False,
     ) -> None:
         self.path = path
         self.config = config
         self.version = version
+        self.version_assumed = version_assumed
         self.section: Section | None = None
         self.branches: list[_Branch] = []
         self.env_lines: list[int] = []
@@ -248,6 +265,13 @@ class _FileReader:
             self.config.notes.append(
                 f"{self.path}:{number}: the condition {' '.join(args)!r} depends on the "
                 "machine HAProxy runs on, so stiglint read every branch of this block"
+            )
+        elif self.version_assumed and self.version and _names_version(args):
+            release = ".".join(str(part) for part in self.version)
+            self.config.notes.append(
+                f"{self.path}:{number}: the condition {' '.join(args)!r} was evaluated "
+                f"for HAProxy {release}, the assumed release; give the real one with "
+                "--haproxy-version"
             )
         return value
 
