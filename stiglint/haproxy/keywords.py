@@ -1,10 +1,14 @@
-"""Keywords HAProxy knows in proxy sections, to catch misspelled ones.
+"""Keywords HAProxy accepts in proxy sections, to catch misspelled ones.
 
-The tables list the keywords of the HAProxy 2.4 to 3.2 configuration manuals
-(section 4.1 "Proxy keywords matrix", "option" and "timeout"), including
-keywords that were removed since, which stiglint reports elsewhere. A word
-missing from a table is reported only when it closely resembles one that is
-listed, so keywords from newer releases or third-party builds still pass.
+The tables contain the proxy keywords, `option` names and `timeout` kinds of
+HAProxy 2.x and 3.x releases, checked against what `haproxy -dKcfg` lists and
+`haproxy -c` accepts on HAProxy 2.6.12. They also contain keywords that were
+removed, which stiglint reports elsewhere. A word missing from a table is
+reported only when it closely resembles one that is listed, so keywords from
+newer releases or third-party builds still pass.
+
+NOTE: the tables may miss a real keyword. If such a keyword closely resembles
+a listed one, stiglint reports it as a misspelling.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Lines that make `haproxy -c` fail: bad values, misspelled keywords, unknown ACLs.
 
 Each problem becomes an InputError worded as HAProxy 2.6.12 words its alert,
-with the fix. Keyword typos are judged by `keywords.close_match`, so words
-stiglint does not know and that resemble nothing it knows are left alone.
+with the fix. Keyword typos are judged by `keywords.close_match`, so an unknown
+word that resembles no listed keyword is accepted.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from stiglint.findings import InputError
 from stiglint.haproxy.keywords import OPTIONS, PROXY_KEYWORDS, TIMEOUTS, close_match
 from stiglint.haproxy.model import Config, Keyword, Section
 from stiglint.haproxy.routing import split_condition
-from stiglint.haproxy.values import time_error, time_trailer
+from stiglint.haproxy.values import MAX_TIME_MS, time_error, time_trailer
 
-# ACLs HAProxy predefines (HAProxy configuration manual, "Pre-defined ACLs").
+# ACLs HAProxy predefines. HAProxy 2.6.12 accepts each of them except HTTP_3.0,
+# which later releases add.
 PREDEFINED_ACLS = frozenset(
     {
         "FALSE",
@@ -100,7 +101,7 @@ def _check_global(section: Section) -> list[InputError]:
         if keyword.name not in _BYTE_COUNTS or not keyword.args:
             continue
         value = keyword.args[0]
-        if value.isdigit():
+        if value.isdigit() or _from_environment(value):
             continue
         leading = re.match(r"\d*", value).group(0)
         if not leading:
@@ -151,7 +152,7 @@ def _check_keyword(section: Section, keyword: Keyword) -> list[InputError]:
                 keyword,
                 f"unknown keyword {name!r} in {section.kind!r} section; "
                 f"did you mean {suggestion!r}?",
-                f"write '{suggestion}'",
+                f"replace {name!r} with {suggestion!r}",
             )
         ]
     args = keyword.args
@@ -164,7 +165,7 @@ def _check_keyword(section: Section, keyword: Keyword) -> list[InputError]:
                 _error(
                     keyword,
                     f"unknown option {args[0]!r}; did you mean {suggestion!r}?",
-                    f"write 'option {suggestion}'",
+                    f"replace {args[0]!r} with {suggestion!r}",
                 )
             ]
     if name == "timeout":
@@ -182,10 +183,12 @@ def _check_timeout(keyword: Keyword) -> list[InputError]:
             _error(
                 keyword,
                 f"unknown timeout {kind!r}; did you mean 'timeout {suggestion}'?",
-                f"write 'timeout {suggestion}'",
+                f"replace {kind!r} with {suggestion!r}",
             )
         ]
     value = keyword.args[1] if len(keyword.args) > 1 else ""
+    if _from_environment(value):
+        return []
     problem = time_error(value)
     if problem is None:
         return []
@@ -201,15 +204,24 @@ def _check_timeout(keyword: Keyword) -> list[InputError]:
 
 def _suggest_time(value: str) -> str:
     """Return a valid spelling of `value`: whole seconds, or 3600s when unclear."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]*)", value)
-    factors = {"": 0.001, "us": 1e-6, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-    if match is not None:
-        unit = match.group(2).lower()
-        if unit in factors and unit != "":
-            seconds = float(match.group(1)) * factors[unit]
-            if seconds >= 1 and seconds == int(seconds):
-                return f"{int(seconds)}s"
-    return "3600s"
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([a-zA-Z]+)", value)
+    if match is None or match.group(2).lower() not in _SECONDS_PER_UNIT:
+        return "3600s"
+    seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2).lower()]
+    if seconds * 1000 > MAX_TIME_MS:
+        # The largest whole number of days HAProxy accepts.
+        return "24d"
+    if seconds < 1 or seconds != int(seconds):
+        return "3600s"
+    return f"{int(seconds)}s"
+
+
+_SECONDS_PER_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _from_environment(value: str) -> bool:
+    """Return whether a value refers to an environment variable HAProxy expands."""
+    return "$" in value
 
 
 def _timeout_trailer(keyword: Keyword) -> str:
@@ -241,8 +253,8 @@ def _check_condition(
         errors.append(
             _error(
                 keyword,
-                f"no such ACL: {name!r} ({keyword.name} names an ACL that no earlier "
-                f"'acl {name} ...' line of {section.label()} defines)",
+                f"no such ACL {name!r}: no 'acl {name} ...' line above this "
+                f"{keyword.name} rule in {section.label()} defines it",
                 f"add 'acl {name} <criterion>' above this line, or correct the name",
             )
         )
@@ -274,7 +286,7 @@ def _check_integer_values(keyword: Keyword, words: tuple[str, ...]) -> list[Inpu
     if values and values[0] in _INTEGER_OPERATORS:
         values = values[1:]
     for value in values:
-        if _INTEGER_PATTERN.fullmatch(value):
+        if _INTEGER_PATTERN.fullmatch(value) or _from_environment(value):
             continue
         return [
             _error(

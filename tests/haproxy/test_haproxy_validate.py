@@ -38,9 +38,31 @@ def test_invalid_time_is_input_error(linter, value, message):
     assert errors_of(linter, text) == [f"5: {message}"]
 
 
-def test_invalid_time_hint_gives_seconds(linter):
-    report = linter.report(CLEAN.replace("timeout server 3600s", "timeout server 1.5h"))
-    assert report.errors[0].hint.endswith("'timeout server 5400s'")
+@pytest.mark.parametrize(
+    ("value", "suggested"),
+    [("1.5h", "5400s"), ("3600S", "3600s"), ("3600x", "3600s"), ("30d", "24d")],
+)
+def test_invalid_time_hint_suggests_value(linter, value, suggested):
+    text = CLEAN.replace("timeout server 3600s", f"timeout server {value}")
+    report = linter.report(text)
+    assert report.errors[0].hint.endswith(f"'timeout server {suggested}'")
+
+
+def test_misspelled_keyword_hint(linter):
+    text = CLEAN.replace("timeout tunnel 3600s", "timeout tunel 3600s")
+    report = linter.report(text)
+    assert report.errors[0].hint == "replace 'tunel' with 'tunnel'"
+
+
+def test_environment_values_not_checked(linter):
+    text = CLEAN.replace("timeout server 3600s", 'timeout server "${SERVER_TIMEOUT}"')
+    text = text.replace(
+        "    default_backend stigman",
+        '    acl big req.body_size gt "$MAX_BODY"\n'
+        "    http-request deny if big\n"
+        "    default_backend stigman",
+    )
+    assert errors_of(linter, "global\n    tune.bufsize \"$BUFSIZE\"\n" + text) == []
 
 
 @pytest.mark.parametrize("value", ["3600s", "1h", "500ms", "24d", "60m", "10us", "0"])
@@ -105,8 +127,8 @@ def test_condition_with_undefined_acl(linter):
         "    http-request deny if too_big\n    default_backend stigman",
     )
     assert errors_of(linter, text) == [
-        "13: no such ACL: 'too_big' (http-request names an ACL that no earlier "
-        "'acl too_big ...' line of frontend public defines)"
+        "13: no such ACL 'too_big': no 'acl too_big ...' line above this "
+        "http-request rule in frontend public defines it"
     ]
 
 
@@ -117,9 +139,9 @@ def test_acl_defined_after_use_is_error(linter):
         "    acl is_api path_beg /api\n"
         "    default_backend stigman",
     )
-    assert [error.split(" (")[0] for error in errors_of(linter, text)] == [
-        "13: no such ACL: 'is_api'",
-        "13: no such ACL: 'nope'",
+    assert [error.split(":")[0:2] for error in errors_of(linter, text)] == [
+        ["13", " no such ACL 'is_api'"],
+        ["13", " no such ACL 'nope'"],
     ]
 
 
