@@ -16,7 +16,7 @@ from stiglint.haproxy.routing import split_condition
 from stiglint.haproxy.values import MAX_TIME_MS, time_error, time_trailer
 
 # ACLs HAProxy predefines. HAProxy 2.6.12 accepts each of them except HTTP_3.0,
-# which later releases add.
+# which is kept for newer releases.
 PREDEFINED_ACLS = frozenset(
     {
         "FALSE",
@@ -137,8 +137,8 @@ def _check_proxy_section(section: Section, config: Config) -> list[InputError]:
         if trailer:
             config.notes.append(
                 f"{keyword.place}: HAProxy 2.6 reads {keyword.text()!r} without the "
-                f"trailing {trailer!r} and warns that later releases will reject it; "
-                "write one number with one unit"
+                f"trailing {trailer!r} and warns that later releases will reject it. "
+                "Write one number with one unit"
             )
     return errors
 
