@@ -312,7 +312,9 @@ def check_body_size(context: Context) -> list[Issue]:
         if size < context.settings.body_size_min:
             minimum = context.settings.body_size_min
             # The fix corrects the reported line, so a named ACL keeps its users.
-            fix = f"# replace line {limit.keyword.line} with:\n{limit.corrected(minimum)}"
+            fix = (
+                f"# replace line {limit.keyword.line} with:\n{limit.corrected(minimum)}"
+            )
             issues.append(
                 Issue(
                     "BODY-SIZE-LIMIT",
@@ -750,8 +752,10 @@ def _branch_tests_certificate(words: list[str], acls: dict[str, list[Acl]]) -> b
         else:
             criteria = [acl.criterion for acl in acls.get(word, ())]
             index += 1
-        if not negated and criteria and all(
-            criterion.startswith(_CERT_TESTS) for criterion in criteria
+        if (
+            not negated
+            and criteria
+            and all(criterion.startswith(_CERT_TESTS) for criterion in criteria)
         ):
             return True
     return False

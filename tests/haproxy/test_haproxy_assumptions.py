@@ -24,8 +24,10 @@ def test_if_version_uses_default_release(linter):
 def test_if_version_notes_assumed_release(linter):
     report = linter.report(VERSIONED)
     assert [note.split(": ", 1)[1] for note in report.notes] == [
-        "the condition 'version_atleast(2.0)' was evaluated for HAProxy 2.6.12, "
-        "the assumed release; give the real one with --haproxy-version"
+        (
+            "the condition 'version_atleast(2.0)' was evaluated for HAProxy 2.6.12, "
+            "the assumed release; give the real one with --haproxy-version"
+        )
     ]
 
 
@@ -68,10 +70,12 @@ def test_split_file_suggests_combine(tmp_path):
     site.write_text(SITE_PART)
     report = haproxy.lint(str(site), Settings())
     assert _combine_notes(report) == [
-        f"{site}: this file has proxies but no defaults section, and its directory "
-        "has other *.cfg files (00-global.cfg). If HAProxy reads them together "
-        "(haproxy -f a.cfg -f b.cfg), lint them as one configuration with --combine "
-        "or give the directory, so that the defaults of the other files apply"
+        (
+            f"{site}: this file has proxies but no defaults section, and its directory "
+            "has other *.cfg files (00-global.cfg). If HAProxy reads them together "
+            "(haproxy -f a.cfg -f b.cfg), lint them as one configuration with --combine "
+            "or give the directory, so that the defaults of the other files apply"
+        )
     ]
     assert sorted(f.rule for f in report.findings) == [
         "TIMEOUT-MISSING",

@@ -9,7 +9,9 @@ MTLS = CLEAN.replace(
     "    bind :80\n",
     "    bind :443 ssl crt site.pem verify optional ca-file cas.pem\n{rules}",
 )
-SET_HEADER = "    http-request set-header SSL_CLIENT_CERT %[ssl_c_der,base64] if {condition}\n"
+SET_HEADER = (
+    "    http-request set-header SSL_CLIENT_CERT %[ssl_c_der,base64] if {condition}\n"
+)
 
 
 def mtls(acls: str, condition: str) -> str:
@@ -41,8 +43,16 @@ def test_guarded_condition_not_flagged(linter, acls, condition):
     [
         ("    acl has_cert ssl_c_used\n", "!has_cert", 12),
         ("    acl has_cert ssl_c_used\n", "! has_cert", 12),
-        ("    acl has_cert ssl_c_used\n    acl api path_beg /api\n", "has_cert or api", 13),
-        ("    acl has_cert ssl_c_used\n    acl has_cert path_beg /api\n", "has_cert", 13),
+        (
+            "    acl has_cert ssl_c_used\n    acl api path_beg /api\n",
+            "has_cert or api",
+            13,
+        ),
+        (
+            "    acl has_cert ssl_c_used\n    acl has_cert path_beg /api\n",
+            "has_cert",
+            13,
+        ),
         ("    acl api path_beg /api\n", "api", 12),
         ("", "!{ ssl_c_used }", 11),
     ],

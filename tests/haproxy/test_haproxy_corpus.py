@@ -25,7 +25,6 @@ EXPECTED_NOTES = {
 }
 
 
-
 def test_corpus_present():
     assert len(FILES) >= 5, f"HAProxy corpus missing or incomplete at {CORPUS}"
 

@@ -61,6 +61,7 @@ def test_cli_fifo_without_cfg_name(tmp_path):
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert completed.returncode == 2, completed.stdout + completed.stderr
     assert "not a regular file" in completed.stdout

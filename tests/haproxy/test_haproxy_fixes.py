@@ -45,10 +45,12 @@ def test_tunnel_fix_names_backend(linter):
         (
             "TIMEOUT-STREAM-CUT",
             9,
-            "timeout client 3600s\n"
-            "# in backend stigman or in defaults, because a frontend ignores "
-            "timeout tunnel:\n"
-            "timeout tunnel 3600s",
+            (
+                "timeout client 3600s\n"
+                "# in backend stigman or in defaults, because a frontend ignores "
+                "timeout tunnel:\n"
+                "timeout tunnel 3600s"
+            ),
         )
     ]
 
@@ -69,7 +71,10 @@ def test_tunnel_fix_accepted_by_haproxy(linter):
     ).replace("\nbackend stigman\n", "\nbackend stigman\n    timeout tunnel 3600s\n")
     path = linter.write(fixed, "fixed.cfg")
     checked = subprocess.run(
-        ["haproxy", "-c", "-f", str(path)], capture_output=True, text=True
+        ["haproxy", "-c", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert checked.returncode == 0, checked.stderr
     assert "will be ignored" not in checked.stderr
@@ -129,8 +134,10 @@ def test_body_limit_inline_fix(linter):
         (
             "BODY-SIZE-LIMIT",
             13,
-            "# replace line 13 with:\n"
-            "http-request deny if { req.body_size ge 104857601 }",
+            (
+                "# replace line 13 with:\n"
+                "http-request deny if { req.body_size ge 104857601 }"
+            ),
         )
     ]
 
@@ -144,9 +151,7 @@ def test_body_limit_fix_then_clean(linter):
         "    acl too_big req.body_size gt 10485760",
         "    acl too_big req.body_size gt 104857600",
     )
-    assert [rule for rule, _, _ in fixes_of(linter, fixed)] == [
-        "BODY-SIZE-INEFFECTIVE"
-    ]
+    assert [rule for rule, _, _ in fixes_of(linter, fixed)] == ["BODY-SIZE-INEFFECTIVE"]
 
 
 BUFFERED = """
