@@ -1,0 +1,294 @@
+"""Start Debian's nginx, Apache httpd and HAProxy on loopback for one test.
+
+Each server gets a throw-away directory, runs in the foreground as a child of
+the test, writes a pid file there, and `Server.stop` ends it by that process id.
+A case file is copied with the least rewriting the run needs: its listen port
+and upstream address, certificate paths, runtime paths (pid, logs, temporary
+files) and its time scale. Case files listen on 127.0.0.1:8080 (443 for TLS)
+and proxy to 127.0.0.1:54000, STIG Manager's default port.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CASE_LISTEN_PORT = 8080
+CASE_TLS_PORT = 443
+CASE_UPSTREAM = "127.0.0.1:54000"
+CASE_CERT_DIR = "/etc/ssl/stigman"
+
+BINARIES = {
+    "nginx": "/usr/sbin/nginx",
+    "apache": "/usr/sbin/apache2",
+    "haproxy": "/usr/sbin/haproxy",
+}
+APACHE_MODULES = "/usr/lib/apache2/modules"
+START_SECONDS = 10.0
+STOP_SECONDS = 10.0
+
+
+class ServerError(Exception):
+    """A server did not start; the message carries its own error output."""
+
+
+def free_port() -> int:
+    """Return a loopback TCP port that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def version(server: str) -> str:
+    """Return the installed server's version line, such as 'nginx/1.22.1'."""
+    binary = BINARIES[server]
+    flag = {"nginx": "-v", "apache": "-v", "haproxy": "-v"}[server]
+    result = subprocess.run([binary, flag], capture_output=True, text=True, timeout=10)
+    text = (result.stdout + result.stderr).strip()
+    match = re.search(r"(nginx/\S+|Apache/\S+|HAProxy version \S+)", text)
+    return match.group(1) if match else text.splitlines()[0]
+
+
+def make_certificate(directory: Path) -> None:
+    """Write a throw-away self-signed certificate as cert.pem, key.pem and both.pem."""
+    directory.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=stigman.example.test",
+            "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem"),
+        ],
+        check=True, capture_output=True, timeout=60,
+    )
+    both = (directory / "cert.pem").read_text() + (directory / "key.pem").read_text()
+    (directory / "both.pem").write_text(both)
+
+
+@dataclass
+class Server:
+    """One running proxy: its kind, ports, directory and process."""
+
+    kind: str
+    directory: Path
+    port: int
+    tls_port: int
+    process: subprocess.Popen
+    pid_file: Path
+    log_file: Path
+
+    def stop(self) -> None:
+        """Stop the server by its process id, killing it if it does not exit in time."""
+        pid = self.process.pid
+        if self.pid_file.exists():
+            recorded = self.pid_file.read_text().split()
+            if recorded and recorded[0].isdigit() and int(recorded[0]) != pid:
+                raise ServerError(
+                    f"{self.kind}: pid file {self.pid_file} names {recorded[0]}, "
+                    f"but the process started was {pid}"
+                )
+        if self.process.poll() is None:
+            os.kill(pid, signal.SIGTERM)
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.kill(pid, signal.SIGKILL)
+                self.process.wait(STOP_SECONDS)
+
+    def log(self) -> str:
+        try:
+            return self.log_file.read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+def start(kind: str, case_text: str, directory: Path, upstream_port: int, scale: float) -> Server:
+    """Rewrite `case_text` for this run, start the server and wait for its port."""
+    directory.mkdir(parents=True, exist_ok=True)
+    port, tls_port = free_port(), free_port()
+    certs = directory / "certs"
+    text = rewrite_addresses(case_text, port, tls_port, upstream_port, certs)
+    if CASE_CERT_DIR in case_text:
+        make_certificate(certs)
+    text = scale_times(kind, text, scale)
+    pid_file = directory / f"{kind}.pid"
+    log_file = directory / "error.log"
+    if kind == "nginx":
+        command = _nginx(text, directory, pid_file, log_file)
+    elif kind == "apache":
+        command = _apache(text, directory, pid_file, log_file)
+    else:
+        command = _haproxy(text, directory, pid_file)
+    output = open(directory / "output.log", "wb")
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=directory)
+    output.close()
+    server = Server(kind, directory, port, tls_port, process, pid_file, log_file)
+    try:
+        _wait_ready(server, [port, tls_port] if "ssl" in text or "SSLEngine" in text else [port])
+    except ServerError:
+        server.stop()
+        raise
+    return server
+
+
+def rewrite_addresses(text: str, port: int, tls_port: int, upstream_port: int, certs: Path) -> str:
+    """Point the case at this run's ports, upstream and certificate directory."""
+    text = text.replace(CASE_UPSTREAM, f"127.0.0.1:{upstream_port}")
+    text = text.replace(f"127.0.0.1:{CASE_LISTEN_PORT}", f"127.0.0.1:{port}")
+    text = text.replace(f"127.0.0.1:{CASE_TLS_PORT}", f"127.0.0.1:{tls_port}")
+    return text.replace(CASE_CERT_DIR, str(certs))
+
+
+# --- time scale --------------------------------------------------------------
+
+_NGINX_TIMES = ("proxy_read_timeout", "proxy_send_timeout", "send_timeout", "client_body_timeout")
+_NGINX_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "": 1}
+_HAPROXY_TIMES = (
+    "client", "server", "tunnel", "http-request", "http-keep-alive", "client-fin", "server-fin"
+)
+_HAPROXY_UNITS = {"us": 1e-6, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "": 0.001}
+
+
+def scale_times(kind: str, text: str, scale: float) -> str:
+    """Multiply the idle timeouts of a configuration by `scale`.
+
+    Built-in defaults that the case relies on are written out scaled too:
+    nginx's 60 s proxy_read_timeout and Apache's 60 s Timeout. HAProxy has no
+    default to scale, because a missing timeout is infinite.
+    """
+    if kind == "nginx":
+        return _scale_nginx(text, scale)
+    if kind == "apache":
+        return _scale_apache(text, scale)
+    return _scale_haproxy(text, scale)
+
+
+def _nginx_seconds(value: str) -> float:
+    total = 0.0
+    for number, unit in re.findall(r"(\d+)(ms|s|m|h|d|)", value):
+        total += int(number) * _NGINX_UNITS[unit]
+    return total
+
+
+def _scale_nginx(text: str, scale: float) -> str:
+    pattern = re.compile(r"\b(%s)(\s+)([^;]+);" % "|".join(_NGINX_TIMES))
+
+    def replace(match: re.Match) -> str:
+        milliseconds = max(1, round(_nginx_seconds(match.group(3)) * scale * 1000))
+        return f"{match.group(1)}{match.group(2)}{milliseconds}ms;"
+
+    text = pattern.sub(replace, text)
+    if "proxy_read_timeout" not in text:
+        text = _after_http_open(text, f"proxy_read_timeout {round(60 * scale * 1000)}ms;")
+    return text
+
+
+def _scale_apache(text: str, scale: float) -> str:
+    def seconds(value: str) -> str:
+        # Apache takes whole seconds, so the scaled value is rounded, at least 1.
+        return str(max(1, round(int(value) * scale)))
+
+    text = re.sub(
+        r"(?im)^(\s*(?:Timeout|ProxyTimeout)\s+)(\d+)",
+        lambda m: m.group(1) + seconds(m.group(2)),
+        text,
+    )
+    text = re.sub(r"(?i)\b(timeout=)(\d+)", lambda m: m.group(1) + seconds(m.group(2)), text)
+    if not re.search(r"(?im)^\s*Timeout\s", text):
+        text = f"Timeout {seconds('60')}\n" + text
+    return text
+
+
+def _scale_haproxy(text: str, scale: float) -> str:
+    pattern = re.compile(r"(?m)^(\s*timeout\s+(%s)\s+)(\d+)(us|ms|s|m|h|d|)\b" % "|".join(_HAPROXY_TIMES))
+
+    def replace(match: re.Match) -> str:
+        seconds = int(match.group(3)) * _HAPROXY_UNITS[match.group(4)]
+        return f"{match.group(1)}{max(1, round(seconds * scale * 1000))}ms"
+
+    return pattern.sub(replace, text)
+
+
+def _after_http_open(text: str, line: str) -> str:
+    match = re.search(r"(?m)^\s*http\s*\{", text)
+    if match is None:
+        raise ServerError("an nginx case must contain an http block")
+    return text[: match.end()] + "\n    " + line + text[match.end():]
+
+
+# --- per-server commands -----------------------------------------------------
+
+
+def _nginx(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[str]:
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (directory / name).mkdir(exist_ok=True)
+    runtime = " ".join(
+        f"{name}_temp_path {directory / folder};"
+        for name, folder in (
+            ("client_body", "client_body"),
+            ("proxy", "proxy"),
+            ("fastcgi", "fastcgi"),
+            ("uwsgi", "uwsgi"),
+            ("scgi", "scgi"),
+        )
+    )
+    text = _after_http_open(text, f"{runtime} access_log {directory / 'access.log'};")
+    config = directory / "nginx.conf"
+    config.write_text(text)
+    directives = f"daemon off; pid {pid_file}; error_log {log_file} info;"
+    if os.geteuid() == 0:
+        # Workers must reach the throw-away directory, which only root can enter.
+        directives += " user root;"
+    return [BINARIES["nginx"], "-p", str(directory), "-e", str(log_file), "-c", str(config), "-g", directives]
+
+
+def _apache(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[str]:
+    preamble = [
+        f"ServerRoot {directory}",
+        f"DefaultRuntimeDir {directory}",
+        f"PidFile {pid_file}",
+        f"ErrorLog {log_file}",
+        "LogLevel info",
+        f"Mutex file:{directory} default",
+        "ServerName stigman.example.test",
+    ]
+    if os.geteuid() == 0 and not re.search(r"(?im)^\s*User\s", text):
+        preamble += ["User www-data", "Group www-data"]
+    config = directory / "httpd.conf"
+    config.write_text("\n".join(preamble) + "\n" + text)
+    os.chmod(directory, 0o755)
+    return [BINARIES["apache"], "-f", str(config), "-DFOREGROUND"]
+
+
+def _haproxy(text: str, directory: Path, pid_file: Path) -> list[str]:
+    config = directory / "haproxy.cfg"
+    config.write_text(text)
+    return [BINARIES["haproxy"], "-db", "-f", str(config), "-p", str(pid_file)]
+
+
+def _wait_ready(server: Server, ports: list[int]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    pending = list(ports)
+    while pending:
+        if server.process.poll() is not None:
+            raise ServerError(
+                f"{server.kind} exited with {server.process.returncode}:\n"
+                + (server.directory / "output.log").read_text(errors="replace")
+                + server.log()
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", pending[0]), timeout=0.5):
+                pending.pop(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise ServerError(f"{server.kind} did not listen on 127.0.0.1:{pending[0]}") from None
+            time.sleep(0.05)
+    while not server.pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.pid_file.exists():
+        raise ServerError(f"{server.kind} wrote no pid file at {server.pid_file}")

@@ -1,0 +1,80 @@
+"""Each live case: observe the proxy through a client, then compare with stiglint.
+
+For every family a case lists, two things must hold: the observation matches
+the case's `expect` line (so a changed server release or stand-in shows up),
+and stiglint's verdict for that family matches the observation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from live import observe
+from live.cases import Case, all_cases
+from live.conftest import TABLE
+from live.verdicts import adapter_missing, run_stiglint, verdict_from
+
+CASES = all_cases()
+
+
+def _observe(case: Case, endpoint: observe.Endpoint, standin) -> dict[str, observe.Observation]:
+    found: dict[str, observe.Observation] = {}
+    families = case.expect
+    if "forwarded-headers" in families or "routing" in families:
+        observe.send_quick_requests(endpoint)
+        records = {
+            "state-sse": standin.requests_to("/api/op/state/sse"),
+            "export-to": standin.requests_to("/export-to/2"),
+            "clone": standin.requests_to("/collections/1/clone"),
+            "stig-import": standin.requests_to("/api/stigs"),
+            "log-socket": standin.requests_to("/socket/log-socket"),
+        }
+        if "forwarded-headers" in families:
+            found["forwarded-headers"] = observe.observe_forwarded(records)
+        if "routing" in families:
+            found["routing"] = observe.observe_routing(records)
+    if "websocket" in families:
+        found["websocket"] = observe.observe_websocket(endpoint)
+    if "body-size" in families:
+        found["body-size"] = observe.observe_body_size(endpoint)
+    if "buffering" in families:
+        found["buffering"] = observe.observe_buffering(endpoint)
+    if "timeout" in families:
+        found["timeout"] = observe.observe_timeout(endpoint, case.keepalive)
+    return found
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_case(case: Case, installed, standin, start_server) -> None:
+    standin.keepalive = case.keepalive
+    server = start_server(case.server, case.path.read_text(), standin.port, case.scale)
+    port = server.tls_port if case.tls else server.port
+    endpoint = observe.Endpoint(port, tls=case.tls, mount=case.mount)
+    observed = _observe(case, endpoint, standin)
+
+    if adapter_missing(case.server):
+        stiglint_words = {family: "adapter missing" for family in case.expect}
+        error = f"stiglint.{case.server} is not in this checkout, so nothing can be compared"
+    else:
+        verdict = verdict_from(run_stiglint(str(case.path), case.server))
+        stiglint_words = verdict.words
+        error = verdict.error
+
+    problems = []
+    for family, expected in case.expect.items():
+        seen = observed[family]
+        said = stiglint_words.get(family, "?")
+        TABLE.append((case.name, family, seen.verdict, said, seen.verdict == said, seen.detail))
+        if seen.verdict != expected:
+            problems.append(
+                f"{family}: the case expects {expected!r} ({case.seen or 'no release noted'}) "
+                f"but {installed[case.server]} gave {seen.verdict!r}: {seen.detail}"
+            )
+        if said != seen.verdict:
+            problems.append(
+                f"{family}: stiglint says {said!r}, observed {seen.verdict!r} "
+                f"on {installed[case.server]}: {seen.detail}"
+            )
+    if error:
+        problems.insert(0, error)
+    assert not problems, f"{case.name}:\n  " + "\n  ".join(problems)
