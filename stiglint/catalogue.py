@@ -177,6 +177,13 @@ RULES: tuple[Rule, ...] = (
         _ALL,
     ),
     Rule(
+        "ROUTE-PATH",
+        "routing",
+        Severity.ERROR,
+        "A STIG Manager endpoint reaches the app under another path than its own.",
+        ("nginx",),
+    ),
+    Rule(
         "INPUT-ERROR",
         "input",
         Severity.ERROR,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from stiglint import endpoints
-from stiglint.findings import Report, Target
+from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
 from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
-from stiglint.nginx.locations import Location, select
+from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.targets import Finder, Mount
+from stiglint.nginx.targets import Finder, Mount, Upstream
 from stiglint.settings import Settings, Version
 
 # A comment in the configuration can state the nginx release it runs on.
@@ -21,11 +21,14 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 def lint(path: str, settings: Settings) -> Report:
     """Lint the nginx configuration whose main file is `path`."""
     config = load(path, settings.prefix)
-    report = Report("nginx", files=list(config.files), errors=list(config.errors))
+    report = Report(
+        "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks
+    )
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
     version = _version(config, settings, report)
     finder = Finder(config)
+    report.errors.extend(_duplicate_locations(finder.servers()))
     maps = _maps(config)
 
     issues: list[checks.Issue] = []
@@ -52,7 +55,7 @@ def lint(path: str, settings: Settings) -> Report:
 
 
 def _check_server(server, targets, settings, version, maps, report) -> list[checks.Issue]:
-    proxied = {target.location.directive for target in targets}
+    proxied = {target.location.directive: target for target in targets}
     mounts: list[Mount] = []
     for target in targets:
         if target.mount is not None and target.mount not in mounts:
@@ -81,6 +84,9 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             issues.extend(checks.check_route(context, _intended(targets, path), is_proxied))
             if not is_proxied:
                 continue
+            upstream = Upstream.parse(proxied[location.directive].proxy_pass.args[0])
+            uri = upstream.uri if upstream else None
+            issues.extend(checks.check_upstream_path(context, location.path, uri))
             for check in checks.CHECKS:
                 issues.extend(check(context))
     return issues
@@ -96,6 +102,31 @@ def _intended(targets, path: str) -> Location | None:
         if best is None or len(location.path) > len(best.path):
             best = location
     return best
+
+
+def _duplicate_locations(servers: list[Directive]) -> list[InputError]:
+    """nginx refuses two prefix or exact locations with the same path in one block."""
+    errors = []
+    pending = list(servers)
+    while pending:
+        block = pending.pop()
+        seen: dict[tuple[str, str], Location] = {}
+        for location in locations_in(block):
+            pending.append(location.directive)
+            if location.is_regex or location.modifier == "@":
+                continue
+            key = ("=" if location.modifier == "=" else "", location.path)
+            first = seen.setdefault(key, location)
+            if first is not location:
+                errors.append(
+                    InputError(
+                        location.directive.place,
+                        f'duplicate location "{location.path}": the first one is at line '
+                        f"{first.directive.line}",
+                        "merge the two blocks: nginx -t rejects this",
+                    )
+                )
+    return errors
 
 
 def _maps(config: Config) -> dict[str, Directive]:

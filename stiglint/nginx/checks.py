@@ -116,13 +116,14 @@ def check_buffering(context: Context) -> list[Issue]:
         Issue(
             "BUFFERING-FORCED",
             context.place_of(ignored.directive),
-            "{endpoints} is buffered: proxy_ignore_headers X-Accel-Buffering makes nginx "
-            "ignore the app's 'X-Accel-Buffering: no', so progress and state events "
-            f"arrive late or all at once ({because})",
+            "Responses of {endpoints} are buffered: proxy_ignore_headers "
+            "X-Accel-Buffering makes nginx ignore the app's 'X-Accel-Buffering: no', so "
+            "progress and state events arrive late or all at once",
             "proxy_buffering off;\n"
             "# or drop X-Accel-Buffering from proxy_ignore_headers",
             context.label,
             severity,
+            detail=because,
         )
     ]
 
@@ -302,7 +303,8 @@ def _timeout_issue(
     return Issue(
         rule,
         context.place_of(directive),
-        f"{{endpoints}} time out after {format_seconds(seconds)} without data ({shown})",
+        f"Connections to {{endpoints}} are closed after {format_seconds(seconds)} "
+        f"without data ({shown})",
         f"{name} {format_seconds(settings.timeout_warning_seconds)};",
         context.label,
         detail=symptom,
@@ -397,6 +399,33 @@ def check_route(
     ]
 
 
+def check_upstream_path(context: Context, location_path: str, uri: str | None) -> list[Issue]:
+    """Flag an endpoint that proxy_pass rewrites to a path the app does not serve.
+
+    With a URI part, nginx replaces the part of the request path that matched the
+    location prefix with that URI; without one, the path is passed unchanged.
+    """
+    location = context.location
+    if uri is None or location.is_regex or not context.path.startswith(location_path):
+        return []
+    if "$" in uri:
+        return []  # variables make the final path a run-time value
+    upstream_path = uri + context.path[len(location_path) :]
+    if upstream_path.endswith("/" + context.endpoint.path):
+        return []
+    return [
+        Issue(
+            "ROUTE-PATH",
+            context.place_of(location.directive.child("proxy_pass")),
+            f"{{endpoints}} is sent to STIG Manager as {upstream_path}, a path the app "
+            f"does not serve: {location.label()} replaces {location_path} with {uri}",
+            f"# make the URI part of proxy_pass end where {location_path} ends, "
+            "or drop it to pass the path unchanged",
+            context.label,
+        )
+    ]
+
+
 def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:
     """An endpoint that no location of the server matches at all."""
     return Issue(
@@ -425,17 +454,23 @@ def collect(issues: list[Issue]) -> list[Finding]:
         if issue.detail and issue.detail not in details:
             details.append(issue.detail)
 
+    severities: dict[tuple[str, Place], Severity] = {}
+    for issue in issues:
+        if issue.severity is not None:
+            key = (issue.rule, issue.place)
+            severities[key] = max(issue.severity, severities.get(key, issue.severity))
+
     findings = []
-    for issue, labels, details in merged.values():
-        rule = catalogue.get(issue.rule)
+    for (rule_id, place), (issue, labels, details) in merged.items():
+        rule = catalogue.get(rule_id)
         message = issue.message.replace("{endpoints}", _join(labels))
         if details:
             message += ": " + "; ".join(details)
         findings.append(
             Finding(
                 issue.rule,
-                issue.severity or rule.severity,
-                issue.place,
+                severities.get((rule_id, place), rule.severity),
+                place,
                 message,
                 issue.fix,
                 tuple(labels),

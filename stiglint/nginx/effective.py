@@ -102,6 +102,7 @@ class Scope:
         headers = Headers(values, level)
         if level is None:
             return headers
+        explicit = {d.args[0].lower() for d in directives if d.args}
         # The list the level in force replaces is the next outer level's own list
         # (which that level may itself have inherited): those are the headers the
         # inner list silently drops.
@@ -110,7 +111,7 @@ class Scope:
             replaced = outer_level.children("proxy_set_header")
             for directive in replaced:
                 name = directive.args[0].lower() if directive.args else ""
-                if name and name not in values:
+                if name and name not in explicit:
                     headers.dropped.setdefault(name, directive)
             if replaced:
                 break

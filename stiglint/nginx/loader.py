@@ -89,7 +89,9 @@ class _Loader:
         if text is None:
             return None
         self.config.files.append(path)
-        self.config.errors.extend(check_syntax(text, path))
+        errors, blocks = check_syntax(text, path)
+        self.config.errors.extend(errors)
+        self.config.blocks[path] = blocks
         payload = crossplane.parse(
             path,
             onerror=_error_fields,
@@ -149,9 +151,12 @@ class _Loader:
         file: str,
         parent: Directive,
         included_by: Directive | None,
+        record_comments: bool | None = None,
     ) -> list[Directive]:
         converted: list[Directive] = []
-        record_comments = file not in self.config.comments
+        if record_comments is None:
+            # A file spliced in twice has its comments recorded only once.
+            record_comments = file not in self.config.comments
         comments = self.config.comments.setdefault(file, [])
         for statement in statements:
             name = statement["directive"]
@@ -172,7 +177,9 @@ class _Loader:
                 converted.extend(self._include(directive, parent))
                 continue
             if "block" in statement:
-                directive.block = self._convert(statement["block"], file, directive, included_by)
+                directive.block = self._convert(
+                    statement["block"], file, directive, included_by, record_comments
+                )
             converted.append(directive)
         return converted
 

@@ -81,6 +81,8 @@ class Config:
     errors: list[InputError] = field(default_factory=list)
     # Comments by file: (line, text after "#").
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # Line ranges of blocks by file: (first line, last line).
+    blocks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # True when the main file was a fragment and was placed inside `http`.
     fragment: bool = False
 

@@ -28,9 +28,15 @@ _TOKEN = re.compile(
 _LUA = frozenset(LUA_BLOCK_DIRECTIVES)
 
 
-def check_syntax(text: str, file: str) -> list[InputError]:
-    """Return the syntax errors nginx would report that crossplane does not."""
+def check_syntax(text: str, file: str) -> tuple[list[InputError], list[tuple[int, int]]]:
+    """Return the syntax errors nginx would report that crossplane does not.
+
+    Also return the line ranges of the file's blocks, (line of the directive that
+    opens it, line of its closing brace), which crossplane does not record.
+    """
     errors: list[InputError] = []
+    blocks: list[tuple[int, int]] = []
+    open_blocks: list[int] = []
     if text.startswith("\ufeff"):
         errors.append(
             InputError(
@@ -60,7 +66,7 @@ def check_syntax(text: str, file: str) -> list[InputError]:
                     f"add the closing {value}",
                 )
             )
-            return errors
+            return errors, blocks
         if kind == "word" or kind == "quoted":
             if not statement:
                 statement_line = line
@@ -68,6 +74,8 @@ def check_syntax(text: str, file: str) -> list[InputError]:
         elif kind == "punct":
             if value == "}" and statement:
                 errors.append(_missing_semicolon(file, statement, statement_line))
+            if value == "}" and open_blocks:
+                blocks.append((open_blocks.pop(), line))
             elif value == "{" and statement and statement[0] in _LUA:
                 end = _skip_lua_body(text, match.end())
                 if end is None:
@@ -78,11 +86,14 @@ def check_syntax(text: str, file: str) -> list[InputError]:
                             "balance the braces of the Lua code",
                         )
                     )
-                    return errors
+                    return errors, blocks
                 line += text.count("\n", match.start(), end)
+                blocks.append((statement_line, line))
                 position = end
                 statement = []
                 continue
+            elif value == "{":
+                open_blocks.append(statement_line if statement else line)
             statement = []
         line += value.count("\n")
         position = match.end()
@@ -96,7 +107,7 @@ def check_syntax(text: str, file: str) -> list[InputError]:
                 'add ";" after its arguments',
             )
         )
-    return errors
+    return errors, blocks
 
 
 def _missing_semicolon(file: str, statement: list[str], line: int) -> InputError:

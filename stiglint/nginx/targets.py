@@ -68,21 +68,27 @@ def _slash(path: str) -> str:
 
 
 def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
-    """Work out where the app's root and API sit in the public URL space."""
+    """Work out where the app's root and API sit in the public URL space.
+
+    The app answers at `/api/...` and `/socket/...` upstream. A location with
+    prefix L whose proxy_pass has URI part U sends public L + rest to upstream
+    U + rest (without U, the public path unchanged), so a location that ends in
+    `api/` or `socket/` on both sides publishes the app's root one level up.
+    """
     if location.is_regex or location.modifier == "@":
         return None
     public = _slash(location.path)
     uri = upstream.uri if upstream else None
-    if uri is None:
-        # The request URI reaches the app unchanged.
-        if public.endswith("/api/"):
-            return Mount(public[: -len("api/")], public)
-        return Mount(public, public + "api/")
-    if uri.rstrip("/") == "/api" or uri.rstrip("/").endswith("/api"):
-        if public.endswith("/api/"):
-            return Mount(public[: -len("api/")], public)
-        # The API is published under another name; the app's root is not.
-        return Mount(None, public)
+    upstream_base = _slash(uri) if uri is not None else public
+    for part in ("api/", "socket/"):
+        if upstream_base.endswith("/" + part):
+            if public.endswith("/" + part):
+                root = public[: -len(part)]
+                return Mount(root, root + "api/")
+            if part == "api/":
+                # The API is published under another name; the app's root is not.
+                return Mount(None, public)
+            return None
     return Mount(public, public + "api/")
 
 
