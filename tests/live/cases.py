@@ -8,6 +8,10 @@ three servers read as comments, say what a client was observed to get:
     # live: mount /stigman/   public path of STIG Manager (default /)
     # live: tls               observe through the TLS listener (127.0.0.1:443)
     # live: seen nginx/1.22.1 the server release the expectations come from
+
+A file named `*.case` holds only these headers plus `# live: config PATH`,
+which names a configuration elsewhere in the repository (a sample) to run
+and lint unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CASES_DIR = Path(__file__).parent / "cases"
+REPO = Path(__file__).resolve().parents[2]
 SERVER_DIRS = ("nginx", "apache", "haproxy")
 DEFAULT_SCALE = 0.1
 # STIG Manager's SSE keepalive and WebSocket ping interval, in seconds.
@@ -38,10 +43,16 @@ class Case:
     mount: str = "/"
     tls: bool = False
     seen: str = ""
+    # The configuration to run and lint: the case file itself unless it names one.
+    config: Path | None = None
 
     @property
     def name(self) -> str:
         return f"{self.server}/{self.path.name}"
+
+    @property
+    def config_path(self) -> Path:
+        return self.config or self.path
 
     @property
     def keepalive(self) -> float:
@@ -69,6 +80,10 @@ def load(path: Path) -> Case:
             case.tls = True
         elif key == "seen":
             case.seen = value
+        elif key == "config":
+            case.config = REPO / value
+            if not case.config.is_file():
+                raise CaseError(f"{path}:{number}: {value} not found in the repository")
         else:
             raise CaseError(f"{path}:{number}: unknown live header {key!r}")
     if not case.expect:

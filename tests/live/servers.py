@@ -2,10 +2,9 @@
 
 Each server gets a throw-away directory, runs in the foreground as a child of
 the test, writes a pid file there, and `Server.stop` ends it by that process id.
-A case file is copied with the least rewriting the run needs: its listen port
-and upstream address, certificate paths, runtime paths (pid, logs, temporary
-files) and its time scale. Case files listen on 127.0.0.1:8080 (443 for TLS)
-and proxy to 127.0.0.1:54000, STIG Manager's default port.
+A configuration is copied with the least rewriting the run needs: its listen
+addresses and upstream addresses, certificate paths, runtime paths (pid, logs,
+temporary files) and its time scale.
 """
 
 from __future__ import annotations
@@ -18,11 +17,6 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-CASE_LISTEN_PORT = 8080
-CASE_TLS_PORT = 443
-CASE_UPSTREAM = "127.0.0.1:54000"
-CASE_CERT_DIR = "/etc/ssl/stigman"
 
 BINARIES = {
     "nginx": "/usr/sbin/nginx",
@@ -112,8 +106,8 @@ def start(kind: str, case_text: str, directory: Path, upstream_port: int, scale:
     directory.mkdir(parents=True, exist_ok=True)
     port, tls_port = free_port(), free_port()
     certs = directory / "certs"
-    text = rewrite_addresses(case_text, port, tls_port, upstream_port, certs)
-    if CASE_CERT_DIR in case_text:
+    text = rewrite_addresses(kind, case_text, port, tls_port, upstream_port, certs)
+    if str(certs) in text:
         make_certificate(certs)
     text = scale_times(kind, text, scale)
     pid_file = directory / f"{kind}.pid"
@@ -129,19 +123,65 @@ def start(kind: str, case_text: str, directory: Path, upstream_port: int, scale:
     output.close()
     server = Server(kind, directory, port, tls_port, process, pid_file, log_file)
     try:
-        _wait_ready(server, [port, tls_port] if "ssl" in text or "SSLEngine" in text else [port])
+        _wait_ready(server, [p for p in (port, tls_port) if f"127.0.0.1:{p}" in text])
     except ServerError:
         server.stop()
         raise
     return server
 
 
-def rewrite_addresses(text: str, port: int, tls_port: int, upstream_port: int, certs: Path) -> str:
-    """Point the case at this run's ports, upstream and certificate directory."""
-    text = text.replace(CASE_UPSTREAM, f"127.0.0.1:{upstream_port}")
-    text = text.replace(f"127.0.0.1:{CASE_LISTEN_PORT}", f"127.0.0.1:{port}")
-    text = text.replace(f"127.0.0.1:{CASE_TLS_PORT}", f"127.0.0.1:{tls_port}")
-    return text.replace(CASE_CERT_DIR, str(certs))
+_URL = re.compile(r"\b(https?|wss?)://[A-Za-z0-9.-]+:\d+")
+_UPSTREAM_SERVER = re.compile(r"(?m)^(\s*server\s+(?:[\w.-]+\s+)?)[\w.-]+:\d+\b")
+_NGINX_LISTEN = re.compile(r"(?m)^(\s*listen\s+)(\S+)([^;\n]*);")
+_APACHE_LISTEN = re.compile(r"(?im)^(\s*Listen\s+)(\S+)(.*)$")
+_APACHE_VHOST = re.compile(r"(?i)<VirtualHost\s+([^>]+)>")
+_HAPROXY_BIND = re.compile(r"(?m)^(\s*bind\s+)(\S+)(.*)$")
+_CERT_PATH = re.compile(r"(?<![\w/])/[\w./-]+\.(?:pem|crt|key)\b")
+
+
+def rewrite_addresses(
+    kind: str, text: str, port: int, tls_port: int, upstream_port: int, certs: Path
+) -> str:
+    """Point a configuration at this run's loopback ports, upstream and certificates.
+
+    Every listening address becomes 127.0.0.1 with this run's port (the TLS one
+    when the address is 443 or marked ssl), IPv6 listeners are commented out,
+    every upstream host:port becomes the stand-in, and every certificate or key
+    path becomes a throw-away self-signed one.
+    """
+    upstream = f"127.0.0.1:{upstream_port}"
+    text = _URL.sub(lambda m: f"{m.group(1)}://{upstream}", text)
+    text = _UPSTREAM_SERVER.sub(lambda m: m.group(1) + upstream, text)
+
+    def pick(address: str, rest: str) -> str | None:
+        if address.startswith("["):
+            return None
+        secure = address.endswith("443") or re.search(r"\bssl\b", rest) is not None
+        return f"127.0.0.1:{tls_port if secure else port}"
+
+    def listen(match: re.Match) -> str:
+        chosen = pick(match.group(2), match.group(3))
+        if chosen is None:
+            return "#" + match.group(0)
+        ending = ";" if kind == "nginx" else ""
+        return f"{match.group(1)}{chosen}{match.group(3)}{ending}"
+
+    if kind == "nginx":
+        text = _NGINX_LISTEN.sub(listen, text)
+    elif kind == "apache":
+        text = _APACHE_LISTEN.sub(listen, text)
+        text = _APACHE_VHOST.sub(lambda m: f"<VirtualHost {pick(m.group(1).split()[0], '')}>", text)
+    else:
+        text = _HAPROXY_BIND.sub(listen, text)
+        text = re.sub(r"\bcrt\s+\S+", f"crt {certs / 'both.pem'}", text)
+
+    def certificate(match: re.Match) -> str:
+        if match.group(0).startswith(str(certs)):
+            return match.group(0)
+        name = os.path.basename(match.group(0))
+        return str(certs / ("key.pem" if "key" in name else "cert.pem"))
+
+    return _CERT_PATH.sub(certificate, text)
 
 
 # --- time scale --------------------------------------------------------------

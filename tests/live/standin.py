@@ -178,6 +178,10 @@ class StandIn:
                     return
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             return
+        except asyncio.CancelledError:
+            # `stop` cancels open connections; ending quietly keeps asyncio from
+            # reporting the cancellation as an error.
+            return
         finally:
             self._writers.discard(writer)
             writer.close()

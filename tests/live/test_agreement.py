@@ -47,7 +47,7 @@ def _observe(case: Case, endpoint: observe.Endpoint, standin) -> dict[str, obser
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case(case: Case, installed, standin, start_server) -> None:
     standin.keepalive = case.keepalive
-    server = start_server(case.server, case.path.read_text(), standin.port, case.scale)
+    server = start_server(case.server, case.config_path.read_text(), standin.port, case.scale)
     port = server.tls_port if case.tls else server.port
     endpoint = observe.Endpoint(port, tls=case.tls, mount=case.mount)
     observed = _observe(case, endpoint, standin)
@@ -56,7 +56,7 @@ def test_case(case: Case, installed, standin, start_server) -> None:
         stiglint_words = {family: "adapter missing" for family in case.expect}
         error = f"stiglint.{case.server} is not in this checkout, so nothing can be compared"
     else:
-        verdict = verdict_from(run_stiglint(str(case.path), case.server))
+        verdict = verdict_from(run_stiglint(str(case.config_path), case.server))
         stiglint_words = verdict.words
         error = verdict.error
 
