@@ -151,7 +151,7 @@ RULES: tuple[Rule, ...] = (
         "client-cert",
         Severity.WARNING,
         "Client certificate verified at the proxy but not handed on to Keycloak.",
-        ("apache", "haproxy"),
+        _ALL,
     ),
     Rule(
         "CLIENT-CERT-EMPTY-VALUE",

@@ -1,4 +1,4 @@
-"""Each sample does what its name says: pass.* is clean, fail-<family>.* fails that family."""
+"""Each sample behaves as its name states: pass.* is clean, fail-<family>.* fails that family."""
 
 from pathlib import Path
 

@@ -7,6 +7,7 @@ import re
 from stiglint import endpoints
 from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
+from stiglint.nginx.clientcert import check_client_cert
 from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import load
 from stiglint.nginx.locations import Location, locations_in, select
@@ -29,7 +30,7 @@ def lint(path: str, settings: Settings) -> Report:
     version = _version(config, settings, report)
     finder = Finder(config)
     report.errors.extend(_duplicate_locations(finder.servers()))
-    maps = _maps(config)
+    maps = finder.maps()
 
     issues: list[checks.Issue] = []
     for server in finder.servers():
@@ -49,6 +50,11 @@ def lint(path: str, settings: Settings) -> Report:
                     "with --mount"
                 )
         issues.extend(_check_server(server, targets, settings, version, maps, report))
+    if report.targets:
+        # Keycloak often has a server block of its own, so every server that
+        # verifies client certificates is checked once STIG Manager is found.
+        for server in finder.servers():
+            issues.extend(check_client_cert(server, version))
 
     report.findings = checks.collect(issues)
     return report
@@ -62,6 +68,7 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             mounts.append(target.mount)
 
     issues: list[checks.Issue] = []
+    scopes: dict[Directive, Scope] = {}
     for mount in mounts:
         for endpoint in endpoints.ENDPOINTS:
             path = mount.request_path(endpoint)
@@ -77,9 +84,10 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             if location is None:
                 issues.append(checks.check_unrouted(server, endpoint, path))
                 continue
-            context = checks.Context(
-                endpoint, path, location, Scope(location.directive, version), settings, maps
-            )
+            scope = scopes.get(location.directive)
+            if scope is None:
+                scope = scopes[location.directive] = Scope(location.directive, version)
+            context = checks.Context(endpoint, path, location, scope, settings, maps)
             is_proxied = location.directive in proxied
             issues.extend(checks.check_route(context, _intended(targets, path), is_proxied))
             if not is_proxied:
@@ -127,14 +135,6 @@ def _duplicate_locations(servers: list[Directive]) -> list[InputError]:
                     )
                 )
     return errors
-
-
-def _maps(config: Config) -> dict[str, Directive]:
-    found: dict[str, Directive] = {}
-    for directive in config.root.walk():
-        if directive.name == "map" and len(directive.args) >= 2:
-            found[directive.args[1].lstrip("$")] = directive
-    return found
 
 
 def _version(config: Config, settings: Settings, report: Report) -> Version:

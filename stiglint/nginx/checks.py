@@ -2,8 +2,8 @@
 
 Each check looks at one endpoint at the location nginx selects for it and returns
 `Issue`s. An issue is placed at the directive that decides the bad value, or at
-the location when a built-in default is to blame; `collect` merges issues of one
-rule at one place into a single finding that names every endpoint affected.
+the location when a built-in default is to blame. `collect` merges the issues of
+one rule at one place into a single finding that names every endpoint affected.
 """
 
 from __future__ import annotations
@@ -236,8 +236,8 @@ def _header_problem(
         return (f"the {title} header is not passed on (expected {expected})", None)
     if headers.directive(name) is None:
         return (f"nginx sends '{title}: {value}' by default", None)
-    shown = f'"{value}"' if value else '""'
-    return (f"proxy_set_header {title} {shown} does not ask for an upgrade", headers.directive(name))
+    setting = f'"{value}"' if value else '""'
+    return (f"proxy_set_header {title} {setting} does not ask for an upgrade", headers.directive(name))
 
 
 def _level_label(level: Directive | None) -> str:
@@ -259,7 +259,7 @@ def check_timeout(context: Context) -> list[Issue]:
         issues.append(issue)
     if endpoint.kind is Kind.WEBSOCKET:
         # nginx arms proxy_send_timeout only while a write to the upstream is
-        # blocked, so its default never closes an idle socket; an explicit small
+        # blocked, so its default never closes an idle socket. An explicit small
         # value can still cut one when the app stops reading.
         send = context.scope.get("proxy_send_timeout")
         if send.directive is not None:
@@ -278,7 +278,7 @@ def _timeout_issue(
     if seconds is None:
         return None
     settings = context.settings
-    shown = f"{name} {text}" if directive else f"the default {name} of {text}"
+    setting = f"{name} {text}" if directive else f"the default {name} of {text}"
     kind = context.endpoint.kind
     if seconds <= settings.timeout_error_seconds:
         symptom = {
@@ -304,7 +304,7 @@ def _timeout_issue(
         rule,
         context.place_of(directive),
         f"Connections to {{endpoints}} are closed after {format_seconds(seconds)} "
-        f"without data ({shown})",
+        f"without data ({setting})",
         f"{name} {format_seconds(settings.timeout_warning_seconds)};",
         context.label,
         detail=symptom,
@@ -361,13 +361,13 @@ def check_forwarded(context: Context) -> list[Issue]:
     host = headers.get("host")
     if "host" not in headers.dropped and host in (None, "", "$proxy_host", "$upstream_addr"):
         directive = headers.directive("host")
-        shown = f"proxy_set_header Host {host}" if directive else "nginx's default Host $proxy_host"
+        setting = f"proxy_set_header Host {host}" if directive else "nginx's default Host $proxy_host"
         issues.append(
             Issue(
                 "FORWARDED-HOST",
                 context.place_of(directive),
                 f"STIG Manager receives the upstream address as Host at "
-                f"{context.location.label()} ({shown}), not the name clients use",
+                f"{context.location.label()} ({setting}), not the name clients use",
                 "proxy_set_header Host $host;",
                 context.label,
             )
@@ -383,15 +383,15 @@ def check_route(
     if proxied:
         return []
     if intended is not None and intended is not location:
-        why = f"it takes the request from {intended.label()} (line {intended.directive.line})"
+        cause = f"it takes the request from {intended.label()} (line {intended.directive.line})"
     else:
-        why = "no location proxies it to STIG Manager"
+        cause = "no location proxies it to STIG Manager"
     return [
         Issue(
             "ROUTE-SHADOWED",
             location.directive.place,
             f"{{endpoints}} is served by {location.label()}, which does not proxy to "
-            f"STIG Manager: {why}",
+            f"STIG Manager: {cause}",
             "# give the endpoint a location that proxies to STIG Manager, or narrow "
             f"the pattern of {location.label()}",
             context.label,
@@ -427,7 +427,7 @@ def check_upstream_path(context: Context, location_path: str, uri: str | None) -
 
 
 def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:
-    """An endpoint that no location of the server matches at all."""
+    """Return the issue for an endpoint that no location of the server matches."""
     return Issue(
         "ROUTE-SHADOWED",
         server.place,

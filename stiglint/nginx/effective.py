@@ -66,6 +66,7 @@ class Scope:
         self.location = location
         self.version = version
         self.chain = location_chain(location)
+        self._headers: Headers | None = None
 
     def get(self, name: str, default: list[str] | None = None) -> Value:
         for level in self.chain:
@@ -89,6 +90,11 @@ class Scope:
         return self.get("proxy_http_version", ["1.1" if self.http11_default() else "1.0"])
 
     def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = self._compute_headers()
+        return self._headers
+
+    def _compute_headers(self) -> Headers:
         level, directives = self.array("proxy_set_header")
         values: dict[str, tuple[str, Directive | None]] = {"host": ("$proxy_host", None)}
         if not self.http11_default():

@@ -64,7 +64,13 @@ class Location:
 
 
 def locations_in(block: Directive) -> list[Location]:
-    return [Location.of(child) for child in block.children("location")]
+    """Return the locations directly inside `block`, built once per block."""
+    found = block.derived.get("locations")
+    if found is None:
+        found = block.derived["locations"] = [
+            Location.of(child) for child in block.children("location")
+        ]
+    return found
 
 
 @dataclass

@@ -30,11 +30,27 @@ class Directive:
     def place(self) -> Place:
         return Place(self.file, self.line)
 
+    # Directives of the block by name, built on first use once the tree is complete.
+    _index: dict[str, list[Directive]] | None = field(default=None, repr=False)
+    # Values computed from this block by later stages, such as its locations.
+    _derived: dict | None = field(default=None, repr=False)
+
+    @property
+    def derived(self) -> dict:
+        if self._derived is None:
+            self._derived = {}
+        return self._derived
+
     def children(self, name: str) -> list[Directive]:
         """Return the directives of this block named `name`, in file order."""
         if not self.block:
             return []
-        return [child for child in self.block if child.name == name]
+        if self._index is None:
+            index: dict[str, list[Directive]] = {}
+            for child in self.block:
+                index.setdefault(child.name, []).append(child)
+            self._index = index
+        return self._index.get(name, [])
 
     def child(self, name: str) -> Directive | None:
         """Return the last directive named `name` in this block, as nginx uses."""
@@ -85,6 +101,3 @@ class Config:
     blocks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # True when the main file was a fragment and was placed inside `http`.
     fragment: bool = False
-
-    def http_blocks(self) -> list[Directive]:
-        return [d for d in self.root.walk() if d.name == "http" and d.block is not None]

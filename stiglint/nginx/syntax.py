@@ -1,13 +1,14 @@
 """A syntax pre-check for the mistakes crossplane lets through but nginx rejects.
 
 With argument checks off, crossplane accepts a directive that lacks its `;` before
-`}`; it glues a UTF-8 byte-order mark to the first directive name; and for an
+`}`. It also glues a UTF-8 byte-order mark to the first directive name, and for an
 unterminated quote it reports an empty message with no line. This module finds
 those three with one regular-expression pass over the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from stiglint.findings import InputError, Place
@@ -26,6 +27,7 @@ _TOKEN = re.compile(
 )
 
 _LUA = frozenset(LUA_BLOCK_DIRECTIVES)
+_NEWLINE = re.compile("\n")
 
 
 def check_syntax(text: str, file: str) -> tuple[list[InputError], list[tuple[int, int]]]:
@@ -48,60 +50,69 @@ def check_syntax(text: str, file: str) -> tuple[list[InputError], list[tuple[int
         )
         text = text[1:]
 
-    line = 1
-    statement: list[str] = []  # tokens of the directive being read
-    statement_line = 0
+    newlines = [match.start() for match in _NEWLINE.finditer(text)]
+
+    def line_at(offset: int) -> int:
+        return bisect.bisect_right(newlines, offset - 1) + 1
+
+    statement = ""  # name of the directive being read, "" between directives
+    statement_start = 0
     position = 0
-    length = len(text)
-    while position < length:
-        match = _TOKEN.match(text, position)
-        kind = match.lastgroup
-        value = match.group()
-        if kind == "open_quote":
-            errors.append(
-                InputError(
-                    Place(file, line),
-                    f"unterminated quoted string: the {value} opened here is never "
-                    "closed",
-                    f"add the closing {value}",
+    while True:
+        resume = None
+        for match in _TOKEN.finditer(text, position):
+            kind = match.lastgroup
+            if kind == "space" or kind == "comment":
+                continue
+            if kind == "word" or kind == "quoted":
+                if not statement:
+                    statement = match.group()
+                    statement_start = match.start()
+                continue
+            value = match.group()
+            if kind == "open_quote":
+                errors.append(
+                    InputError(
+                        Place(file, line_at(match.start())),
+                        f"unterminated quoted string: the {value} opened here is never "
+                        "closed",
+                        f"add the closing {value}",
+                    )
                 )
-            )
-            return errors, blocks
-        if kind == "word" or kind == "quoted":
-            if not statement:
-                statement_line = line
-            statement.append(value)
-        elif kind == "punct":
-            if value == "}" and statement:
-                errors.append(_missing_semicolon(file, statement, statement_line))
-            if value == "}" and open_blocks:
-                blocks.append((open_blocks.pop(), line))
-            elif value == "{" and statement and statement[0] in _LUA:
+                return errors, blocks
+            # kind == "punct"
+            if value == "}":
+                if statement:
+                    errors.append(_missing_semicolon(file, statement, line_at(statement_start)))
+                if open_blocks:
+                    blocks.append((open_blocks.pop(), line_at(match.start())))
+            elif value == "{" and statement in _LUA:
                 end = _skip_lua_body(text, match.end())
+                first = line_at(statement_start)
                 if end is None:
                     errors.append(
                         InputError(
-                            Place(file, statement_line),
-                            f'"{statement[0]}" block is not closed',
+                            Place(file, first),
+                            f'"{statement}" block is not closed',
                             "balance the braces of the Lua code",
                         )
                     )
                     return errors, blocks
-                line += text.count("\n", match.start(), end)
-                blocks.append((statement_line, line))
-                position = end
-                statement = []
-                continue
+                blocks.append((first, line_at(end - 1)))
+                resume = end
+                statement = ""
+                break
             elif value == "{":
-                open_blocks.append(statement_line if statement else line)
-            statement = []
-        line += value.count("\n")
-        position = match.end()
+                open_blocks.append(line_at(statement_start if statement else match.start()))
+            statement = ""
+        if resume is None:
+            break
+        position = resume
 
     if statement:
         errors.append(
             InputError(
-                Place(file, statement_line),
+                Place(file, line_at(statement_start)),
                 f'directive "{_name(statement)}" is not terminated by ";" before the '
                 "end of the file",
                 'add ";" after its arguments',
@@ -110,7 +121,7 @@ def check_syntax(text: str, file: str) -> tuple[list[InputError], list[tuple[int
     return errors, blocks
 
 
-def _missing_semicolon(file: str, statement: list[str], line: int) -> InputError:
+def _missing_semicolon(file: str, statement: str, line: int) -> InputError:
     return InputError(
         Place(file, line),
         f'directive "{_name(statement)}" is not terminated by ";" before "}}"',
@@ -118,8 +129,8 @@ def _missing_semicolon(file: str, statement: list[str], line: int) -> InputError
     )
 
 
-def _name(statement: list[str]) -> str:
-    return statement[0].strip("\"'")
+def _name(statement: str) -> str:
+    return statement.strip("\"'")
 
 
 def _skip_lua_body(text: str, start: int) -> int | None:

@@ -70,7 +70,7 @@ def _slash(path: str) -> str:
 def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
     """Work out where the app's root and API sit in the public URL space.
 
-    The app answers at `/api/...` and `/socket/...` upstream. A location with
+    The app serves `/api/...` and `/socket/...` upstream. A location with
     prefix L whose proxy_pass has URI part U sends public L + rest to upstream
     U + rest (without U, the public path unchanged), so a location that ends in
     `api/` or `socket/` on both sides publishes the app's root one level up.
@@ -95,20 +95,29 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
 class Finder:
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.http = [block for block in config.root.children("http") if block.block is not None]
         self.upstreams: dict[str, Directive] = {}
-        for directive in config.root.walk():
-            if directive.name == "upstream" and directive.args and directive.block is not None:
-                self.upstreams.setdefault(directive.args[0], directive)
+        for http in self.http:
+            for directive in http.children("upstream"):
+                if directive.args and directive.block is not None:
+                    self.upstreams.setdefault(directive.args[0], directive)
 
     def servers(self) -> list[Directive]:
         return [
-            directive
-            for directive in self.config.root.walk()
-            if directive.name == "server"
-            and directive.block is not None
-            and directive.parent is not None
-            and directive.parent.name == "http"
+            server
+            for http in self.http
+            for server in http.children("server")
+            if server.block is not None
         ]
+
+    def maps(self) -> dict[str, Directive]:
+        """Return the `map` blocks by the variable they define (without `$`)."""
+        found: dict[str, Directive] = {}
+        for http in self.http:
+            for directive in http.children("map"):
+                if len(directive.args) >= 2:
+                    found[directive.args[1].lstrip("$")] = directive
+        return found
 
     def reason(self, proxy_pass: Directive) -> str | None:
         """Return why this proxy_pass looks like STIG Manager, or None."""

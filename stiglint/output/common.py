@@ -9,6 +9,8 @@ from stiglint.findings import Finding, Report, Severity
 
 def display_path(path: str) -> str:
     """Return `path` relative to the working directory when it lies below it."""
+    if os.getcwd() == os.sep:
+        return path
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows

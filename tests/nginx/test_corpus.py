@@ -21,6 +21,10 @@ def _nginx_files() -> list[Path]:
     )
 
 
+def test_corpus_has_nginx_files():
+    assert len(_nginx_files()) >= 20, f"nginx corpus missing or incomplete at {CORPUS}"
+
+
 @pytest.mark.parametrize("path", _nginx_files(), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_corpus_file_lints_without_crash(path):
     report = linter.lint_file(str(path), Settings(), "nginx")
