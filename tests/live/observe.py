@@ -249,7 +249,7 @@ def observe_buffering(endpoint: Endpoint) -> Observation:
 
 
 def _first_sse_event(endpoint: Endpoint) -> tuple[float | None, str | None]:
-    """Return the seconds to the first SSE body byte (None if none came) and its encoding."""
+    """Return the seconds to the first complete SSE event (None if none came) and the encoding."""
     limit = 2 * FIRST_EVENT_SECONDS
     try:
         sse = request(
@@ -260,8 +260,24 @@ def _first_sse_event(endpoint: Endpoint) -> tuple[float | None, str | None]:
         return None, None
     sse.read_body(sse.started + limit)
     sse.sock.close()
-    first = sse.pieces[0][0] - sse.started if sse.pieces else None
-    return first, sse.headers.get("content-encoding")
+    return _first_event_time(sse), sse.headers.get("content-encoding")
+
+
+def _first_event_time(response: Response) -> float | None:
+    """Return the seconds until the first SSE event was complete (its blank line arrived).
+
+    A compressor can send part of an event and hold its end back, so the time
+    of the first byte alone would call a held event streamed.
+    """
+    inflater = None
+    if response.headers.get("content-encoding", "").lower() == "gzip":
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    text = b""
+    for arrived, piece in response.pieces:
+        text += inflater.decompress(piece) if inflater else piece
+        if b"\n\n" in text:
+            return arrived - response.started
+    return None
 
 
 def _ndjson_delays(endpoint: Endpoint) -> list[float]:
@@ -275,11 +291,9 @@ def _ndjson_delays(endpoint: Endpoint) -> list[float]:
         return []
     ndjson.read_body(ndjson.started + 10)
     ndjson.sock.close()
-    delays = []
-    for arrived, line in ndjson.lines():
-        if line.strip():
-            delays.append(arrived - json.loads(line)["sent"])
-    return delays
+    if ndjson.status != 200:
+        return []
+    return [arrived - sent for arrived, sent in _sent_times(ndjson)]
 
 
 # --- WebSocket ---------------------------------------------------------------
@@ -449,7 +463,21 @@ def _watch_gap(endpoint: Endpoint) -> int:
     )
     ndjson.read_body(ndjson.started + LONG_SILENCE_SECONDS + 5)
     ndjson.sock.close()
-    return len(ndjson.lines())
+    if ndjson.status != 200:
+        return 0
+    return len(_sent_times(ndjson))
+
+
+def _sent_times(response: Response) -> list[tuple[float, float]]:
+    """Return (arrived, sent) for each stand-in line in an NDJSON response body."""
+    found = []
+    for arrived, line in response.lines():
+        try:
+            sent = json.loads(line)["sent"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        found.append((arrived, sent))
+    return found
 
 
 # --- forwarded headers and routing ---------------------------------------------

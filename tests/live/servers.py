@@ -188,9 +188,9 @@ def rewrite_addresses(
 
 _NGINX_TIMES = ("proxy_read_timeout", "proxy_send_timeout", "send_timeout", "client_body_timeout")
 _NGINX_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "": 1}
-_HAPROXY_TIMES = (
-    "client", "server", "tunnel", "http-request", "http-keep-alive", "client-fin", "server-fin"
-)
+# `timeout http-request` is left alone: it is a deadline for a whole request,
+# body included, whose outcome depends on bandwidth, not an idle timeout.
+_HAPROXY_TIMES = ("client", "server", "tunnel", "client-fin", "server-fin")
 _HAPROXY_UNITS = {"us": 1e-6, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "": 0.001}
 
 
@@ -308,7 +308,9 @@ def _apache(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[
 def _haproxy(text: str, directory: Path, pid_file: Path) -> list[str]:
     config = directory / "haproxy.cfg"
     config.write_text(text)
-    return [BINARIES["haproxy"], "-db", "-f", str(config), "-p", str(pid_file)]
+    # Master-worker mode (-W) writes the pid file in the foreground too, and
+    # stopping the master stops its worker.
+    return [BINARIES["haproxy"], "-W", "-db", "-f", str(config), "-p", str(pid_file)]
 
 
 def _wait_ready(server: Server, ports: list[int]) -> None:
