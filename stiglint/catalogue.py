@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
         "client-cert",
         Severity.ERROR,
         "Client certificate verify depth too small for CAC/PIV chains.",
-        ("apache", "haproxy"),
+        ("apache",),
     ),
     Rule(
         "CLIENT-CERT-NOT-FORWARDED",

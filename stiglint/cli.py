@@ -91,10 +91,19 @@ def check(
     nginx_version: Optional[str] = typer.Option(
         None, "--nginx-version", help="nginx release the configuration runs on; default 1.22.1."
     ),
+    haproxy_version: Optional[str] = typer.Option(
+        None, "--haproxy-version",
+        help="HAProxy release the configuration runs on; decides .if version tests. "
+        "Default 2.6.12.",
+    ),
     prefix: Optional[str] = typer.Option(
         None, "--prefix",
         help="Directory that relative nginx include paths resolve against; "
         "default: the main file's directory.",
+    ),
+    combine: bool = typer.Option(
+        False, "--combine",
+        help="Read all given files as one configuration, in order, as haproxy -f a -f b.",
     ),
 ) -> None:
     """Lint configurations and report what breaks STIG Manager."""
@@ -108,12 +117,24 @@ def check(
             versions["nginx"] = Version.parse(nginx_version)
         except ValueError as exc:
             _fail(f"--nginx-version: {exc}")
+    if haproxy_version is not None:
+        try:
+            versions["haproxy"] = Version.parse(haproxy_version)
+        except ValueError as exc:
+            _fail(f"--haproxy-version: {exc}")
     mounts = tuple(_normalise_mount(value) for value in mount)
     settings = Settings(mounts=mounts, versions=versions, prefix=prefix)
 
-    reports = [
-        linter.lint_file(path, settings, server.value if server else None) for path in paths
-    ]
+    if combine:
+        if server not in (None, Server.haproxy):
+            _fail("--combine reads HAProxy configurations only; drop --server or use haproxy")
+        from stiglint import haproxy
+
+        reports = [haproxy.lint_files(paths, settings)]
+    else:
+        reports = [
+            linter.lint_file(path, settings, server.value if server else None) for path in paths
+        ]
     _write(reports, output_format, output)
 
     if any(report.errors for report in reports):
