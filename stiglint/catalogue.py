@@ -20,6 +20,7 @@ FAMILIES = (
     "client-cert",
     "routing",
     "input",
+    "suppression",
 )
 
 SERVERS = ("nginx", "apache", "haproxy")
@@ -188,6 +189,13 @@ RULES: tuple[Rule, ...] = (
         "input",
         Severity.ERROR,
         "The configuration could not be read or parsed.",
+        _ALL,
+    ),
+    Rule(
+        "SUPPRESSION-UNUSED",
+        "suppression",
+        Severity.INFO,
+        "A `# stiglint: ignore=` comment that silences no finding.",
         _ALL,
     ),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
+import tempfile
 from typing import List, Optional
 
 import typer
@@ -31,6 +32,8 @@ app = typer.Typer(
 class Format(str, enum.Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class Server(str, enum.Enum):
@@ -69,16 +72,20 @@ def _fail(message: str) -> None:
 
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(
-        ..., help="Main configuration files, such as /etc/nginx/nginx.conf."
+    paths: Optional[List[str]] = typer.Argument(
+        None,
+        help="Configuration files, such as /etc/nginx/nginx.conf; '-' reads standard "
+        "input. Default: the entry files from the configuration.",
+        show_default=False,
     ),
     output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Write the report to this file instead of standard output."
     ),
-    fail_on: FailOn = typer.Option(
-        FailOn.warning, "--fail-on",
-        help="Exit with 1 when a finding has this severity or a higher one.",
+    fail_on: Optional[FailOn] = typer.Option(
+        None, "--fail-on",
+        help="Exit with 1 when a finding has this severity or a higher one; default warning.",
+        show_default=False,
     ),
     server: Optional[Server] = typer.Option(
         None, "--server", help="Server type of the inputs; default: detect from name and content."
@@ -91,92 +98,268 @@ def check(
     nginx_version: Optional[str] = typer.Option(
         None, "--nginx-version", help="nginx release the configuration runs on; default 1.22.1."
     ),
+    apache_version: Optional[str] = typer.Option(
+        None, "--apache-version",
+        help="Apache httpd release the configuration runs on; default 2.4.71.",
+    ),
     haproxy_version: Optional[str] = typer.Option(
         None, "--haproxy-version",
         help="HAProxy release the configuration runs on; decides .if version tests. "
         "Default 2.6.12.",
     ),
-    prefix: Optional[str] = typer.Option(
-        None, "--prefix",
-        help="Directory that relative nginx include paths resolve against; "
-        "default: the main file's directory.",
-    ),
     combine: bool = typer.Option(
         False, "--combine",
-        help="Read all given files as one configuration, in order, as haproxy -f a -f b.",
+        help="Read all given files as one HAProxy configuration, in order, as "
+        "haproxy -f a -f b does.",
+    ),
+    prefix: Optional[str] = typer.Option(
+        None, "--prefix",
+        help="Directory that relative nginx include paths resolve against, or the "
+        "Apache httpd ServerRoot (as httpd -d sets it); default: the main file's "
+        "directory, or for Apache the configured ServerRoot when it exists.",
+    ),
+    config_file: Optional[str] = typer.Option(
+        None, "--config",
+        # The backslash keeps rich from reading [tool.stiglint] as markup.
+        help="Read settings from this file (.stiglint.toml, or pyproject.toml with "
+        "\\[tool.stiglint]); default: the nearest one at or above the working directory.",
+    ),
+    no_config: bool = typer.Option(
+        False, "--no-config", help="Ignore configuration files; use only command-line options."
+    ),
+    select: List[str] = typer.Option(
+        [], "--select",
+        help="Report only these rule ids or families (repeatable, or comma-separated).",
+    ),
+    ignore: List[str] = typer.Option(
+        [], "--ignore", help="Do not report these rule ids or families (repeatable, or comma-separated)."
+    ),
+    severity: List[str] = typer.Option(
+        [], "--severity", metavar="RULE=LEVEL",
+        help="Report a rule at another severity (error, warning or info); repeatable.",
+    ),
+    entry: List[str] = typer.Option(
+        [], "--entry",
+        help="Main configuration file whose includes give the context for the files "
+        "named (repeatable).",
+    ),
+    body_size_min: Optional[str] = typer.Option(
+        None, "--body-size-min",
+        help="Smallest request body limit that passes, such as 100m (k, m, g are 1024-based).",
+    ),
+    timeout_error: Optional[str] = typer.Option(
+        None, "--timeout-error",
+        help="Idle timeouts at or below this duration, such as 30s, are errors.",
+    ),
+    timeout_warning: Optional[str] = typer.Option(
+        None, "--timeout-warning",
+        help="Idle timeouts below this duration, such as 3600s, are warnings.",
+    ),
+    stdin_filename: Optional[str] = typer.Option(
+        None, "--stdin-filename",
+        help="File name for the text read from '-': sets the server type and the "
+        "directory that relative includes resolve against.",
     ),
 ) -> None:
     """Lint configurations and report what breaks STIG Manager."""
-    from stiglint import linter
-    from stiglint.findings import Severity
-    from stiglint.settings import Settings, Version
+    from stiglint import config as configuration
+    from stiglint import run as lint_run
 
-    versions = {}
-    if nginx_version is not None:
-        try:
-            versions["nginx"] = Version.parse(nginx_version)
-        except ValueError as exc:
-            _fail(f"--nginx-version: {exc}")
-    if haproxy_version is not None:
-        try:
-            versions["haproxy"] = Version.parse(haproxy_version)
-        except ValueError as exc:
-            _fail(f"--haproxy-version: {exc}")
-    mounts = tuple(_normalise_mount(value) for value in mount)
-    settings = Settings(mounts=mounts, versions=versions, prefix=prefix)
+    try:
+        options = _options(
+            config_file, no_config, select, ignore, severity, fail_on, mount, entry, server,
+            prefix, {"nginx": nginx_version, "apache": apache_version,
+                     "haproxy": haproxy_version},
+            body_size_min, timeout_error, timeout_warning,
+        )
+        run = lint_run.resolve(options)
+    except configuration.ConfigError as exc:
+        _fail(str(exc))
+
+    paths = list(paths or [])
+    if not paths and not run.entries:
+        _fail("no configuration file given: name one, such as /etc/nginx/nginx.conf, "
+              "or set `entry` in .stiglint.toml")
+    stdin_text = None
+    if stdin_filename is not None and lint_run.STDIN not in paths:
+        _fail("--stdin-filename names the text read from '-', so give '-' as a path too")
+    if lint_run.STDIN in paths:
+        if paths.count(lint_run.STDIN) > 1:
+            _fail("'-' (standard input) can be given only once")
+        stdin_text = sys.stdin.read()
+    _check_output_path(output, [path for path in paths if path != lint_run.STDIN])
 
     if combine:
-        if server not in (None, Server.haproxy):
+        if run.server not in (None, "haproxy"):
             _fail("--combine reads HAProxy configurations only; drop --server or use haproxy")
-        from stiglint import haproxy
-
-        reports = [haproxy.lint_files(paths, settings)]
+        if stdin_text is not None:
+            _fail("--combine reads files, not standard input")
+        reports = lint_run.lint_combined(paths, run)
     else:
-        reports = [
-            linter.lint_file(path, settings, server.value if server else None) for path in paths
-        ]
-    _write(reports, output_format, output)
+        reports = lint_run.lint(paths, run, stdin_text, stdin_filename)
+    _check_output_path(output, [file for report in reports for file in report.files])
+    _write(reports, output_format, output, run)
 
     if any(report.errors for report in reports):
         raise typer.Exit(EXIT_INPUT_ERROR)
-    if fail_on is not FailOn.never:
-        threshold = Severity.parse(fail_on.value)
-        if any(f.severity >= threshold for report in reports for f in report.findings):
-            raise typer.Exit(EXIT_FINDINGS)
+    if lint_run.fails(reports, run):
+        raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_CLEAN)
 
 
-def _normalise_mount(value: str) -> str:
-    if not value.startswith("/"):
-        _fail(f"--mount {value!r}: a mount path must start with '/', such as /stigman/")
-    return value if value.endswith("/") else value + "/"
+def _split(values: List[str]) -> list[str]:
+    return [word.strip() for value in values for word in value.split(",") if word.strip()]
 
 
-def _write(reports, output_format: Format, output: str | None) -> None:
-    if output_format is Format.json:
-        from stiglint.output import json as reporter
+def _options(config_file, no_config, select, ignore, severity, fail_on, mount, entry, server,
+             prefix, versions, body_size_min, timeout_error, timeout_warning):
+    """Read the configuration file and lay the command-line options over it."""
+    from stiglint import config as configuration
+
+    if config_file is not None and no_config:
+        raise configuration.ConfigError("--config and --no-config cannot be used together")
+    if config_file is not None:
+        file_options = configuration.load(config_file)
+    elif no_config:
+        file_options = configuration.Options()
     else:
-        from stiglint.output import text as reporter
-    if output is None:
-        reporter.render(reports, sys.stdout)
-        return
+        found = configuration.find()
+        file_options = configuration.load(found) if found else configuration.Options()
+
+    where = "on the command line"
+    cli = configuration.Options()
+    if select:
+        cli.select = configuration.rule_selectors(_split(select), "--select", where)
+    if ignore:
+        cli.ignore = configuration.rule_selectors(_split(ignore), "--ignore", where)
+        if "INPUT-ERROR" in cli.ignore or "input" in cli.ignore:
+            raise configuration.ConfigError("--ignore: INPUT-ERROR cannot be ignored")
+    for item in severity:
+        rule_id, _, level = item.partition("=")
+        if not level:
+            raise configuration.ConfigError(
+                f"--severity {item!r}: expected RULE=LEVEL, such as TIMEOUT-MISSING=error"
+            )
+        name = f"--severity {rule_id.strip()}"
+        rule_id = configuration.check_rule_id(rule_id.strip(), name, where)
+        cli.severity[rule_id] = configuration.parse_severity(level, name, where)
+    if fail_on is not None:
+        cli.fail_on = fail_on.value
+    if mount:
+        cli.mounts = [configuration.normalise_mount(value, "--mount", where) for value in mount]
+    if entry:
+        cli.entry = list(entry)
+    if server is not None:
+        cli.server = server.value
+    cli.prefix = prefix
+    for name, text in versions.items():
+        if text is not None:
+            _set_version(cli, name, text, f"--{name}-version")
+    if body_size_min is not None:
+        cli.body_size_min = configuration.parse_size(body_size_min, "--body-size-min", where)
+    if timeout_error is not None:
+        cli.timeout_error = configuration.parse_seconds(timeout_error, "--timeout-error", where)
+    if timeout_warning is not None:
+        cli.timeout_warning = configuration.parse_seconds(
+            timeout_warning, "--timeout-warning", where
+        )
+    return file_options.merged(cli)
+
+
+def _set_version(options, server: str, text: str, option: str) -> None:
+    from stiglint.config import ConfigError
+    from stiglint.settings import Version
+
     try:
-        with open(output, "w", encoding="utf-8") as stream:
-            reporter.render(reports, stream)
+        Version.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option}: {exc}") from None
+    options.versions[server] = text
+
+
+def _check_output_path(output: str | None, inputs: list[str]) -> None:
+    if output is None:
+        return
+    target = os.path.realpath(output)
+    for path in inputs:
+        if os.path.realpath(path) == target:
+            _fail(f"-o {output} names an input file; choose another output file")
+
+
+def _renderer(output_format: Format, run):
+    """Return the render function for a format, importing only that reporter."""
+    if output_format is Format.json:
+        from stiglint.output import json as json_output
+
+        return json_output.render
+    if output_format is Format.sarif:
+        from stiglint.output import sarif
+
+        return lambda reports, stream: sarif.render(
+            reports, stream, run.enabled_rules(), run.severity
+        )
+    if output_format is Format.github:
+        from stiglint.output import github
+
+        return github.render
+    from stiglint.output import text
+
+    return text.render
+
+
+def _write(reports, output_format: Format, output: str | None, run) -> None:
+    render = _renderer(output_format, run)
+    if output is None:
+        render(reports, sys.stdout)
+        return
+    # Write beside the target and rename, so a failed run never leaves half a report.
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".stiglint-", dir=directory)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
+    try:
+        # mkstemp creates the file for the owner only; give it the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            render(reports, stream)
+        os.replace(temporary, output)
+    except OSError as exc:
+        _remove(temporary)
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+class RulesFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
 
 
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    output_format: RulesFormat = typer.Option(
+        RulesFormat.text, "--format", "-f",
+        help="text: aligned columns; markdown: the table the README carries.",
+    ),
+) -> None:
     """List every rule: id, family, default severity and summary."""
-    from stiglint import catalogue
+    from stiglint.output import rules
 
-    width = max(len(rule.id) for rule in catalogue.RULES)
-    for rule in catalogue.RULES:
-        typer.echo(
-            f"{rule.id:<{width}}  {rule.family:<17}  {rule.severity.label:<7}  {rule.summary}"
-        )
+    if output_format is RulesFormat.markdown:
+        typer.echo(rules.markdown_table())
+    else:
+        typer.echo(rules.text_table())
 
 
 @app.command("rule")

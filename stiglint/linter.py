@@ -26,21 +26,25 @@ class UnknownServer(Exception):
     pass
 
 
-def detect_server(path: str) -> str:
-    """Return which server's configuration `path` is, by name and then by content."""
+def detect_server(path: str, text: str | None = None) -> str:
+    """Return which server's configuration `path` is, by name and then by content.
+
+    `text` is the content when it does not come from `path` (standard input).
+    """
     name = os.path.basename(path).lower()
     parts = {part.lower() for part in os.path.normpath(os.path.abspath(path)).split(os.sep)}
-    if name in _APACHE_NAMES or parts & {"apache2", "httpd"}:
+    if name in _APACHE_NAMES or parts & {"apache", "apache2", "httpd"}:
         return "apache"
     if name in _HAPROXY_NAMES or name.endswith(".cfg") or "haproxy" in parts:
         return "haproxy"
     if name == "nginx.conf" or "nginx" in parts:
         return "nginx"
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(256 * 1024)
-    except OSError:
-        return "nginx"  # let the adapter report why the file cannot be read
+    if text is None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(256 * 1024)
+        except OSError:
+            return "nginx"  # let the adapter report why the file cannot be read
     scores = {
         "apache": len(_APACHE_TEXT.findall(text)),
         "haproxy": len(_HAPROXY_TEXT.findall(text)),

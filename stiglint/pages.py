@@ -20,3 +20,32 @@ def read(rule_id: str) -> str | None:
         return (pages_dir() / f"{rule_id}.md").read_text(encoding="utf-8")
     except OSError:
         return None
+
+
+# A page section that still holds this text has not been written yet.
+PLACEHOLDER = "TO BE WRITTEN"
+
+
+def section(text: str, heading: str) -> str:
+    """Return the body of the `## heading` section of a page, stripped; "" if absent."""
+    lines = text.splitlines()
+    body: list[str] = []
+    inside = False
+    fence = False
+    for line in lines:
+        if line.startswith("```"):
+            fence = not fence
+        if not fence and line.startswith("## "):
+            if inside:
+                break
+            inside = line[3:].strip().lower() == heading.lower()
+            continue
+        if inside:
+            body.append(line)
+    return "\n".join(body).strip()
+
+
+def first_paragraph(text: str) -> str:
+    """Return the first paragraph of `text` joined into one line."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines())

@@ -29,10 +29,11 @@ class Version:
 
 
 # Without a version hint, assume releases that distributions ship today: Debian 12
-# has nginx 1.22.1, Apache httpd 2.4.71 (security updates) and HAProxy 2.6.12.
+# has nginx 1.22.1, Apache httpd 2.4.71 (from its security updates) and HAProxy
+# 2.6.12.
 DEFAULT_VERSIONS = {
     "nginx": Version((1, 22, 1)),
-    "apache": Version((2, 4, 62)),
+    "apache": Version((2, 4, 71)),
     "haproxy": Version((2, 6, 12)),
 }
 

@@ -18,6 +18,8 @@ def document(reports: list[Report]) -> dict:
             "tags": [catalogue.get(finding.rule).family],
             "file": finding.place.file,
             "line": finding.place.line,
+            "end_line": finding.end_line,
+            "column": finding.place.column,
             "message": finding.message,
             "fix": finding.fix,
             "endpoints": list(finding.endpoints),
@@ -26,6 +28,8 @@ def document(reports: list[Report]) -> dict:
     ]
     errors = [
         {
+            "rule": "INPUT-ERROR",
+            "severity": "error",
             "file": error.place.file,
             "line": error.place.line,
             "message": error.message,

@@ -1,0 +1,162 @@
+"""Effective directive values for one request, with httpd's merge order.
+
+Server-level directives (`Timeout`, `ProxyTimeout`, the mod_ssl settings at
+host level) come from the virtual host, else from the main server. Directives
+allowed in sections (`ProxyPreserveHost`, `ProxyAddHeaders`, `LimitRequestBody`)
+merge from the main server, through the virtual host and the matching `<Proxy>`
+sections, to the matching `<Location>` sections, and the last one set wins.
+`RequestHeader` lines do not replace each other: mod_headers appends the inner
+list to the outer one and applies every line in that order (mod_headers.c,
+merge_headers_config, httpd 2.4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stiglint.apache.model import Directive
+from stiglint.apache.routing import Route, Server, alias_matches
+from stiglint.settings import Version
+
+# httpd's built-in `Timeout` (core documentation, Apache httpd 2.4).
+DEFAULT_TIMEOUT_SECONDS = 60
+# `upgrade=websocket` on ProxyPass exists since this release (mod_proxy docs).
+UPGRADE_KEY_SINCE = (2, 4, 47)
+
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+
+
+@dataclass
+class Timeout:
+    seconds: int
+    # The directive that sets it; None for httpd's built-in default.
+    directive: Directive | None
+    # The setting as a message names it, such as "ProxyTimeout 30".
+    description: str
+    # The directive or parameter a fix raises: "Timeout", "ProxyTimeout" or "timeout=".
+    name: str
+
+
+@dataclass
+class HeaderRule:
+    """One `RequestHeader` line, split into its parts."""
+
+    directive: Directive
+    action: str
+    # The header name in lower case.
+    header: str
+    value: str
+    # True when an `env=` or `expr=` condition limits the line.
+    conditional: bool
+    early: bool
+
+    @classmethod
+    def parse(cls, directive: Directive) -> HeaderRule | None:
+        args = directive.args
+        if len(args) < 2:
+            return None
+        action = args[0].lower()
+        rest = args[2:]
+        conditional = any(arg.startswith(("env=", "expr=")) for arg in rest)
+        early = any(arg.lower() == "early" for arg in rest)
+        values = [arg for arg in rest if not arg.startswith(("env=", "expr=")) and arg.lower() != "early"]
+        return cls(directive, action, args[1].lower(), values[0] if values else "", conditional, early)
+
+
+def parse_seconds(text: str) -> int | None:
+    """Read an httpd timeout value as seconds.
+
+    NOTE: httpd 2.4.71 (Debian 12, lab) read "2ms" in `timeout=` as 2 seconds, so
+    only the leading digits count, whatever suffix follows.
+    """
+    match = _LEADING_NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+class Scope:
+    """The settings in force for one request that a rule proxies."""
+
+    def __init__(self, server: Server, route: Route, version: Version) -> None:
+        self.server = server
+        self.route = route
+        self.version = version
+        self.levels = [*server.levels, *self._proxy_sections(), *route.locations]
+
+    def _proxy_sections(self) -> list[Directive]:
+        url = self.route.backend_url() or ""
+        found = []
+        for section in self.server.proxy_sections():
+            pattern = section.args[-1] if section.args else ""
+            if section.key == "proxymatch" or section.args[:1] == ["~"]:
+                try:
+                    if re.search(pattern, url):
+                        found.append(section)
+                except re.error:
+                    continue
+            elif pattern == "*" or alias_matches(pattern.rstrip("/"), url.rstrip("/")) or url.startswith(pattern):
+                found.append(section)
+        return found
+
+    def get(self, name: str) -> Directive | None:
+        """Return the last directive named `name` across the merged sections."""
+        found = None
+        for level in self.levels:
+            directive = level.child(name)
+            if directive is not None:
+                found = directive
+        return found
+
+    def flag(self, name: str, default: bool) -> tuple[bool, Directive | None]:
+        directive = self.get(name)
+        if directive is None or not directive.args:
+            return default, directive
+        return directive.args[0].lower() == "on", directive
+
+    def request_headers(self) -> list[HeaderRule]:
+        rules = []
+        for level in self.levels:
+            for directive in level.children("requestheader"):
+                rule = HeaderRule.parse(directive)
+                if rule is not None:
+                    rules.append(rule)
+        return rules
+
+    def sent_headers(self) -> dict[str, HeaderRule]:
+        """Return the headers the RequestHeader lines leave set, by lower-case name."""
+        present: dict[str, HeaderRule] = {}
+        for rule in sorted(self.request_headers(), key=lambda rule: not rule.early):
+            if rule.action == "unset":
+                if not rule.conditional:
+                    present.pop(rule.header, None)
+            elif rule.action in ("set", "add", "append", "merge", "setifempty"):
+                present[rule.header] = rule
+        return present
+
+    def client_timeout(self) -> Timeout:
+        directive = self.server.get("timeout")
+        seconds = parse_seconds(directive.args[0]) if directive and directive.args else None
+        if directive is None or seconds is None:
+            return Timeout(DEFAULT_TIMEOUT_SECONDS, None, "the default Timeout of 60", "Timeout")
+        return Timeout(seconds, directive, f"Timeout {directive.args[0]}", "Timeout")
+
+    def backend_timeout(self) -> Timeout:
+        """Return the idle limit on the backend connection: timeout=, else ProxyTimeout, else Timeout."""
+        rule = self.route.rule
+        # NOTE: a RewriteRule [P] may reuse a worker that a ProxyPass or ProxySet
+        # with its own timeout= defined for the same URL; that case is not read.
+        if rule is not None and "timeout" in rule.keys:
+            seconds = parse_seconds(rule.keys["timeout"])
+            if seconds is not None:
+                return Timeout(seconds, rule.directive, f"timeout={rule.keys['timeout']}", "timeout=")
+        directive = self.server.get("proxytimeout")
+        seconds = parse_seconds(directive.args[0]) if directive and directive.args else None
+        if directive is not None and seconds is not None:
+            return Timeout(seconds, directive, f"ProxyTimeout {directive.args[0]}", "ProxyTimeout")
+        client = self.client_timeout()
+        inherited = client.description if client.directive else "the default Timeout of 60"
+        return Timeout(client.seconds, client.directive,
+                       f"{inherited}, which ProxyTimeout defaults to", "ProxyTimeout")
+
+    def upgrade_key_supported(self) -> bool:
+        return self.version.at_least(*UPGRADE_KEY_SINCE)

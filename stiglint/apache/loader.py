@@ -1,0 +1,414 @@
+"""Reading an Apache httpd configuration tree the way httpd reads it at start-up.
+
+httpd acts on some directives while it reads the files (Apache httpd 2.4 core
+and mod_version documentation), and so does this loader, in configuration order:
+
+- `Define` and `UnDefine` set variables that `${NAME}` in later lines refers
+  to. Debian's `apache2.conf` uses variables that `envvars`, a shell file beside
+  it, exports; that file is read first when present.
+- `ServerRoot` sets the directory that later relative `Include` paths resolve
+  against.
+- `Include` and `IncludeOptional` splice files in place. Wildcards expand in
+  alphabetical order, and a directory includes every file below it. An `Include`
+  whose file or wildcard matches nothing stops httpd, while `IncludeOptional`
+  skips it.
+- `<IfModule>`, `<IfDefine>` and `<IfVersion>` keep or drop their contents. When
+  the configuration cannot decide one (no `LoadModule` read yet, a name that only
+  `-D` on the command line could define), it is taken as true and a note reports it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+from stiglint.apache import syntax
+from stiglint.apache.model import Config, Directive
+from stiglint.findings import InputError, Place
+from stiglint.settings import Version
+
+_MAX_FILE_BYTES = 64 * 1024 * 1024
+# httpd refuses to nest includes deeper than this (AP_MAX_INCLUDE_DEPTH).
+_MAX_INCLUDE_DEPTH = 128
+
+_VARIABLE = re.compile(r"\$\{([^}\s]+)\}")
+_SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_SHELL_VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+# Modules compiled into Debian's httpd 2.4.71 (`apache2 -l`), so `<IfModule>` on
+# them is true without a `LoadModule`. NOTE: RHEL and the official image load
+# unixd, log_config, logio and version with LoadModule, which this also accepts.
+BUILT_IN_MODULES = frozenset(
+    {"core", "so", "http", "http_core", "watchdog", "version", "unixd", "log_config", "logio"}
+)
+
+# The module that provides each directive and section stiglint reads, so that
+# one used before its LoadModule is reported the way httpd rejects it.
+_MODULE_OF = {
+    **dict.fromkeys(
+        ("proxypass", "proxypassmatch", "proxypassreverse", "proxypreservehost",
+         "proxytimeout", "proxyaddheaders", "proxyrequests", "proxyset", "balancermember",
+         "proxypassinherit", "proxy", "proxymatch"),
+        "proxy",
+    ),
+    **dict.fromkeys(("requestheader", "header"), "headers"),
+    **dict.fromkeys(("rewriteengine", "rewriterule", "rewritecond", "rewriteoptions"), "rewrite"),
+    **dict.fromkeys(
+        ("sslengine", "sslverifyclient", "sslverifydepth", "sslcacertificatefile",
+         "sslcacertificatepath", "sslcertificatefile", "sslcertificatekeyfile"),
+        "ssl",
+    ),
+}
+
+_CONDITIONAL = frozenset(
+    {"ifmodule", "ifdefine", "ifversion", "ifdirective", "ifsection", "iffile"}
+)
+
+
+def module_key(name: str) -> str:
+    """Return the short name of a module: `mod_ssl.c` and `ssl_module` are both `ssl`."""
+    name = name.strip().lower()
+    if name.endswith(".c"):
+        name = name[:-2]
+    if name.startswith("mod_"):
+        name = name[4:]
+    if name.endswith("_module"):
+        name = name[: -len("_module")]
+    return name
+
+
+def default_server_root(main_file: str) -> str:
+    """Return where httpd's compiled-in ServerRoot would be for this layout.
+
+    Debian keeps `apache2.conf` in the server root (/etc/apache2); RHEL keeps
+    `httpd.conf` in `conf/` below it (/etc/httpd/conf).
+    """
+    directory = os.path.dirname(os.path.abspath(main_file))
+    if os.path.basename(directory) == "conf":
+        return os.path.dirname(directory)
+    return directory
+
+
+def read_envvars(path: str) -> dict[str, str]:
+    """Read the plain `NAME=value` assignments of a shell file such as Debian's envvars."""
+    values: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        match = _SHELL_ASSIGNMENT.match(line)
+        if not match:
+            continue
+        value = match.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if "${" in value and not _SHELL_VARIABLE.fullmatch(value):
+            # Parameter expansions such as ${X##prefix} are beyond a plain reading.
+            if any(op in value for op in ("##", "%%", ":-", ":=")):
+                continue
+        values[match.group(1)] = _SHELL_VARIABLE.sub(
+            lambda found: values.get(found.group(1) or found.group(2), ""), value
+        )
+    return values
+
+
+class _Loader:
+    def __init__(
+        self, main_file: str, server_root: str | None, version: Version, version_given: bool
+    ) -> None:
+        self.main_file = main_file
+        self.root_given = server_root is not None
+        self.server_root = server_root or default_server_root(main_file)
+        self.version = version
+        self.version_given = version_given
+        self.config = Config(main_file, Directive("", [], main_file, 0, 0, block=[]))
+        self.defines: dict[str, str] = {}
+        self.parsed: dict[str, syntax.ParsedFile | None] = {}
+        self.stack: list[str] = []
+        self.noted: set[str] = set()
+
+    def load(self) -> Config:
+        envvars = os.path.join(os.path.dirname(os.path.abspath(self.main_file)), "envvars")
+        if os.path.isfile(envvars):
+            self.defines.update(read_envvars(envvars))
+        parsed = self._parse(self.main_file, None)
+        if parsed is None:
+            return self.config
+        self.stack.append(os.path.realpath(self.main_file))
+        self.config.root.block = self._process(parsed.nodes, self.main_file, self.config.root)
+        self.stack.pop()
+        return self.config
+
+    # Reading files
+
+    def _parse(self, path: str, include: Directive | None) -> syntax.ParsedFile | None:
+        key = os.path.realpath(path)
+        if key in self.parsed:
+            return self.parsed[key]
+        self.parsed[key] = None
+        text = self._read(path, include)
+        if text is None:
+            return None
+        parsed = syntax.parse_file(text, path)
+        self.parsed[key] = parsed
+        self.config.files.append(path)
+        self.config.errors.extend(parsed.errors)
+        self.config.comments[path] = parsed.comments
+        self.config.blocks[path] = sorted(parsed.blocks)
+        return parsed
+
+    def _read(self, path: str, include: Directive | None) -> str | None:
+        place = include.place if include else Place(path)
+        try:
+            if os.path.getsize(path) > _MAX_FILE_BYTES:
+                self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
+                            "name the main configuration file")
+                return None
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except IsADirectoryError:
+            self._error(place, f"{path} is a directory, not a configuration file",
+                        "name the main file, such as /etc/apache2/apache2.conf")
+            return None
+        except FileNotFoundError:
+            self._error(place, f"{path}: file not found", "check the path")
+            return None
+        except PermissionError:
+            self._error(place, f"{path}: permission denied", "run as a user that can read it")
+            return None
+        except OSError as exc:
+            self._error(place, f"{path}: cannot read: {exc.strerror or exc}", "check the file")
+            return None
+        if b"\0" in data:
+            self._error(place, f"{path} is not a text file",
+                        "name an Apache httpd configuration file")
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def _error(self, place: Place, message: str, hint: str) -> None:
+        self.config.errors.append(InputError(place, message, hint))
+
+    def _note(self, key: str, text: str) -> None:
+        if key not in self.noted:
+            self.noted.add(key)
+            self.config.notes.append(text)
+
+    # Evaluating directives in order
+
+    def _process(self, nodes: list[syntax.RawNode], file: str, parent: Directive) -> list[Directive]:
+        out: list[Directive] = []
+        for node in nodes:
+            text = self._substitute(node.text, file, node.line)
+            words = syntax.split_words(text)
+            if not words:
+                continue
+            name, args = words[0], list(words[1:])
+            key = name.lower()
+            self._check_module(key, name, file, node.line)
+            if node.children is not None:
+                if key in _CONDITIONAL:
+                    if self._condition(key, args, file, node.line):
+                        out.extend(self._process(node.children, file, parent))
+                    continue
+                section = Directive(name, args, file, node.line, node.end_line, parent, block=[])
+                section.block = self._process(node.children, file, section)
+                out.append(section)
+                continue
+            directive = Directive(name, args, file, node.line, node.end_line, parent)
+            if key in ("include", "includeoptional") and args:
+                out.extend(self._include(directive, parent, optional=key == "includeoptional"))
+                continue
+            self._act(directive)
+            out.append(directive)
+        return out
+
+    def _act(self, directive: Directive) -> None:
+        key, args = directive.key, directive.args
+        if key == "define" and args:
+            self.defines[args[0]] = args[1] if len(args) > 1 else ""
+        elif key == "undefine" and args:
+            self.defines.pop(args[0], None)
+        elif key == "loadmodule" and args:
+            self.config.modules.add(module_key(args[0]))
+        elif key == "serverroot" and args and not self.root_given:
+            root = args[0]
+            if os.path.isdir(root):
+                self.server_root = root
+            else:
+                self._note(
+                    "serverroot",
+                    f"{directive.place}: ServerRoot {root} does not exist on this machine, so "
+                    f"relative paths were resolved against {self.server_root}; give the "
+                    "directory with --prefix",
+                )
+
+    def _check_module(self, key: str, name: str, file: str, line: int) -> None:
+        """Report a directive whose module is not loaded, once the tree loads modules."""
+        module = _MODULE_OF.get(key)
+        if module is None or not self.config.modules_known or module in self.config.modules:
+            return
+        if f"missing:{module}" in self.noted:
+            return
+        self.noted.add(f"missing:{module}")
+        shown = name.lstrip("<")
+        self._error(
+            Place(file, line),
+            f"Invalid command '{shown}': mod_{module} is not loaded at this point",
+            f"httpd refuses to start: load it first with LoadModule {module}_module "
+            f"modules/mod_{module}.so (on Debian: a2enmod {module})",
+        )
+
+    def _substitute(self, text: str, file: str, line: int) -> str:
+        if "${" not in text:
+            return text
+
+        def replace(match: re.Match) -> str:
+            name = match.group(1)
+            if name in self.defines:
+                return self.defines[name]
+            self._note(
+                f"var:{name}",
+                f"{file}:{line}: ${{{name}}} is not set by Define or envvars, so it was "
+                "left as written",
+            )
+            return match.group(0)
+
+        return _VARIABLE.sub(replace, text)
+
+    def _condition(self, key: str, args: list[str], file: str, line: int) -> bool:
+        place = f"{file}:{line}"
+        if key == "ifmodule":
+            return self._if_module(args[0] if args else "", place)
+        if key == "ifdefine":
+            word = args[0] if args else ""
+            negate = word.startswith("!")
+            name = word.lstrip("!")
+            if name in self.defines:
+                return not negate
+            self._note(
+                f"define:{word}",
+                f"{place}: <IfDefine {word}> depends on a name that only the command line "
+                "(-D) could define, so its contents were read as if it held",
+            )
+            return True
+        if key == "ifversion":
+            return self._if_version(args, place)
+        self._note(
+            f"{key}:{place}",
+            f"{place}: <{key[:2].capitalize()}{key[2:].capitalize()}> cannot be evaluated "
+            "here, so its contents were read as if it held",
+        )
+        return True
+
+    def _if_module(self, word: str, place: str) -> bool:
+        negate = word.startswith("!")
+        name = module_key(word.lstrip("!"))
+        if name in BUILT_IN_MODULES or name in self.config.modules:
+            return not negate
+        if self.config.modules_known:
+            return negate
+        self._note(
+            f"module:{name}",
+            f"{place}: no MPM module has been loaded at this point, so the modules are "
+            f"not all known and <IfModule {word}> was read as if it held",
+        )
+        return True
+
+    def _if_version(self, args: list[str], place: str) -> bool:
+        if not args:
+            return True
+        operator, wanted = ("=", args[0]) if len(args) == 1 else (args[0], args[1])
+        negate = operator.startswith("!")
+        operator = operator.lstrip("!")
+        actual = str(self.version)
+        if operator == "~" or (wanted.startswith("/") and wanted.endswith("/") and len(wanted) > 1):
+            pattern = wanted.strip("/") if operator != "~" else wanted
+            try:
+                result = re.search(pattern, actual) is not None
+            except re.error:
+                return True
+        else:
+            try:
+                parts = Version.parse(wanted).parts
+            except ValueError:
+                return True
+            mine = self.version.parts[: len(parts)]
+            result = {
+                "=": mine == parts, "==": mine == parts, ">": mine > parts,
+                ">=": mine >= parts, "<": mine < parts, "<=": mine <= parts,
+            }.get(operator, True)
+        if not self.version_given:
+            self._note(
+                f"version:{place}",
+                f"{place}: <IfVersion {' '.join(args)}> was evaluated for Apache httpd "
+                f"{actual}, the assumed release; give the real one with --apache-version",
+            )
+        return result != negate
+
+    def _include(self, include: Directive, parent: Directive, optional: bool) -> list[Directive]:
+        pattern = include.args[0]
+        if not os.path.isabs(pattern):
+            pattern = os.path.join(self.server_root, pattern)
+        if glob.has_magic(pattern):
+            paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
+            if not paths and not optional:
+                self._error(
+                    include.place,
+                    f"Include wildcard {pattern} matches no file",
+                    "httpd refuses to start: fix the path or use IncludeOptional",
+                )
+        elif os.path.isdir(pattern):
+            paths = _files_below(pattern)
+        elif os.path.exists(pattern):
+            paths = [pattern]
+        else:
+            paths = []
+            if not optional:
+                self._error(
+                    include.place,
+                    f"Include file {pattern} not found",
+                    "httpd refuses to start: create it, fix the path or use IncludeOptional",
+                )
+
+        spliced: list[Directive] = []
+        for path in paths:
+            key = os.path.realpath(path)
+            if key in self.stack or len(self.stack) >= _MAX_INCLUDE_DEPTH:
+                chain = " -> ".join(os.path.basename(p) for p in [*self.stack, key])
+                self._error(include.place, f"include cycle: {chain}",
+                            "remove the Include that leads back to a file already open")
+                continue
+            parsed = self._parse(path, include)
+            if parsed is None:
+                continue
+            self.stack.append(key)
+            spliced.extend(self._process(parsed.nodes, path, parent))
+            self.stack.pop()
+        return spliced
+
+
+def _files_below(directory: str) -> list[str]:
+    """List the files below a directory as httpd reads them: entries sorted, depth first."""
+    found = []
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        return found
+    for name in entries:
+        path = os.path.join(directory, name)
+        if os.path.isdir(path):
+            found.extend(_files_below(path))
+        elif os.path.isfile(path):
+            found.append(path)
+    return found
+
+
+def load(
+    path: str, server_root: str | None = None, version: Version = Version((2, 4, 62)),
+    version_given: bool = False,
+) -> Config:
+    """Parse the configuration whose main file is `path`, following its includes."""
+    return _Loader(path, server_root, version, version_given).load()
