@@ -1,7 +1,7 @@
 """`stiglint probe URL`: check a running STIG Manager deployment from outside.
 
-The probe does what STIG Manager's reverse-proxy guide asks for after a
-deployment, with the standard library only:
+The probe automates the check that STIG Manager's reverse-proxy guide
+recommends after a deployment, with the standard library only:
 
 - sse: the first event of `api/op/state/sse` must be complete within 2 s, and
   the stream must stay open with data at least every 30 s (the app's keepalive,
@@ -46,7 +46,7 @@ _USER_AGENT = "stiglint-probe"
 
 
 class ProbeError(Exception):
-    """The URL is invalid or the host cannot be reached; exit code 2."""
+    """Invalid URL or unreachable host, reported with exit code 2."""
 
 
 @dataclass
@@ -318,10 +318,10 @@ def _watch_events(connection, headers, started, window, relative, target) -> Che
     }
     url = target.url(relative)
     if first_event is None or first_event > FIRST_EVENT_SECONDS:
-        shown = "never" if first_event is None else f"after {first_event:.2f} s"
+        arrival = "never" if first_event is None else f"after {first_event:.2f} s"
         return Check(
             "sse", FAIL,
-            f"the first event of {url} arrived {shown}, expected within "
+            f"the first event of {url} arrived {arrival}, expected within "
             f"{FIRST_EVENT_SECONDS:g} s: the proxy buffers or compresses the event stream",
             measurements,
         )
@@ -464,7 +464,7 @@ def run(url: str, token: str | None, timeout: float, window: float, insecure: bo
     if timeout <= 0 or window <= 0:
         raise ProbeError("--timeout and --window must be positive numbers of seconds")
     target = Target.parse(url, insecure)
-    # The first connection tells an unreachable host apart from failing checks.
+    # The first connection separates an unreachable host (exit 2) from failing checks.
     Connection(target, timeout).close()
     sse, headers = check_sse(target, token, timeout, window)
     return [

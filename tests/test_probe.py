@@ -94,7 +94,7 @@ def test_probe_text_output_names_each_check():
 
 
 def test_probe_silent_server_does_not_hang():
-    """A server that accepts connections and never answers: every check times out."""
+    """A server that accepts connections and never responds: every check times out."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)

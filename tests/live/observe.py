@@ -26,8 +26,9 @@ _PIECE = bytes(1024 * 1024)
 FIRST_EVENT_SECONDS = 2.0
 # A streamed piece that arrives later than this after the stand-in sent it was held.
 HELD_SECONDS = 0.45
-# The silence that tells a short timeout from a long one. At the default scale
-# of 0.1 it stands for 80 s, so a timeout between 80 s and 3600 s reads as long.
+# The silence that separates a short timeout from a long one. At the default
+# scale of 0.1 it is 80 s of real time, so a timeout between 80 s and 3600 s
+# is observed as long.
 LONG_SILENCE_SECONDS = 8.0
 
 
@@ -201,7 +202,7 @@ def observe_body_size(endpoint: Endpoint) -> Observation:
     try:
         response.read_head()
     except socket.timeout:
-        # No interim answer: the proxy waits for the body, as it may under HTTP/1.1.
+        # No interim response: the proxy waits for the body, which HTTP/1.1 allows.
         response.status = 100
     if response.status == 100:
         sent = 0
@@ -300,7 +301,7 @@ def _ndjson_delays(endpoint: Endpoint) -> list[float]:
 
 
 class WebSocket:
-    """A minimal client: upgrade, answer pings with pongs, report closing."""
+    """A minimal client that upgrades, replies to pings with pongs and reports closing."""
 
     def __init__(self, endpoint: Endpoint, timeout: float = 5.0) -> None:
         key = base64.b64encode(os.urandom(16)).decode()
@@ -346,7 +347,7 @@ class WebSocket:
                 return time.monotonic() - start
 
     def _handle_frames(self) -> bool:
-        """Answer pings; return True when a close frame arrived."""
+        """Reply to pings with pongs, and return True when a close frame arrived."""
         while len(self.buffer) >= 2:
             length = self.buffer[1] & 0x7F
             offset = 2
@@ -407,10 +408,15 @@ def observe_timeout(endpoint: Endpoint, keepalive: float) -> Observation:
         sse_cut_at, ws_result, lines = sse.result(), websocket.result(), ndjson.result()
     upgraded, ws_cut_at = ws_result
 
+    if not upgraded:
+        websocket_text = "not upgraded"
+    elif ws_cut_at is None:
+        websocket_text = "open"
+    else:
+        websocket_text = f"cut at {ws_cut_at:.1f}s"
     parts = [
         "SSE " + ("open" if sse_cut_at is None else f"cut at {sse_cut_at:.1f}s"),
-        "WebSocket "
-        + ("not upgraded" if not upgraded else "open" if ws_cut_at is None else f"cut at {ws_cut_at:.1f}s"),
+        f"WebSocket {websocket_text}",
         f"NDJSON {lines}/2 lines across a {LONG_SILENCE_SECONDS:.0f}s gap",
     ]
     if sse_cut_at is not None or ws_cut_at is not None:
@@ -425,8 +431,8 @@ def observe_timeout(endpoint: Endpoint, keepalive: float) -> Observation:
 def _watch_sse(endpoint: Endpoint, window: float) -> float | None:
     """Return when the SSE connection closed within `window`, or None if it stayed open.
 
-    A proxy that holds the whole response sends no head, so a silent but open
-    connection counts as open here; the buffering family reports the hold.
+    A proxy that buffers the whole response sends no head, so a silent but open
+    connection counts as open here. The buffering family reports the delay.
     """
     started = time.monotonic()
     try:

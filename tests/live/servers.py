@@ -144,9 +144,9 @@ def rewrite_addresses(
 ) -> str:
     """Point a configuration at this run's loopback ports, upstream and certificates.
 
-    Every listening address becomes 127.0.0.1 with this run's port (the TLS one
-    when the address is 443 or marked ssl), IPv6 listeners are commented out,
-    every upstream host:port becomes the stand-in, and every certificate or key
+    Every listening address becomes 127.0.0.1 with this run's port, the TLS port
+    when the address is 443 or marked ssl. IPv6 listeners are commented out.
+    Every upstream host:port becomes the stand-in, and every certificate or key
     path becomes a throw-away self-signed one.
     """
     upstream = f"127.0.0.1:{upstream_port}"

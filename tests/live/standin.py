@@ -8,7 +8,7 @@ runs in seconds:
   `application/x-ndjson` lines with pauses between them;
 - `GET .../api/op/state/sse` sends one event at once, then a keepalive comment
   every `keepalive` seconds;
-- `GET .../socket/log-socket` answers 101 only when `Upgrade: websocket` and
+- `GET .../socket/log-socket` responds 101 only when `Upgrade: websocket` and
   `Connection: upgrade` arrive over HTTP/1.1 (426 otherwise), then sends a ping
   every `keepalive` seconds;
 - `POST .../api/stigs` and `.../api/op/appdata` accept large bodies, answering
@@ -42,7 +42,7 @@ LOG = logging.getLogger(__name__)
 _WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _NDJSON_PATH = re.compile(r"/api/collections/[^/]+/(export-to/[^/]+|clone)$")
 _UPLOAD_PATH = re.compile(r"/api/(stigs|op/appdata)$")
-# Longest header block accepted, as Node's default --max-http-header-size.
+# Maximum size of a request head, as Node's default --max-http-header-size.
 _MAX_HEADER_BYTES = 16 * 1024
 _READ_CHUNK = 256 * 1024
 
@@ -206,7 +206,7 @@ class StandIn:
     async def _dispatch(
         self, record: Record, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
-        """Answer one request; return whether the connection stays open."""
+        """Respond to one request and return whether the connection stays open."""
         path = urlsplit(record.target).path
         query = {k: v[-1] for k, v in parse_qs(urlsplit(record.target).query).items()}
         if path.endswith("/socket/log-socket"):
@@ -350,6 +350,7 @@ class StandIn:
             payload = {"error": "WebSocket upgrade required", "request": record.as_json()}
             await self._send_json(record, writer, 426, payload)
             return
+
         accept = base64.b64encode(hashlib.sha1((key + _WEBSOCKET_GUID).encode()).digest()).decode()
         writer.write(
             (
@@ -362,6 +363,7 @@ class StandIn:
         # The first message carries the request record, as a log line would.
         writer.write(_frame(0x1, json.dumps({"request": record.as_json()}).encode()))
         await writer.drain()
+
         keepalive = float(query.get("keepalive", self.keepalive))
         pinger = asyncio.ensure_future(self._ping(writer, keepalive))
         try:

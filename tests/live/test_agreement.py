@@ -63,16 +63,16 @@ def test_case(case: Case, installed, standin, start_server) -> None:
     problems = []
     for family, expected in case.expect.items():
         seen = observed[family]
-        said = stiglint_words.get(family, "?")
-        TABLE.append((case.name, family, seen.verdict, said, seen.verdict == said, seen.detail))
+        reported = stiglint_words.get(family, "?")
+        TABLE.append((case.name, family, seen.verdict, reported, seen.verdict == reported, seen.detail))
         if seen.verdict != expected:
             problems.append(
                 f"{family}: the case expects {expected!r} ({case.seen or 'no release noted'}) "
                 f"but {installed[case.server]} gave {seen.verdict!r}: {seen.detail}"
             )
-        if said != seen.verdict:
+        if reported != seen.verdict:
             problems.append(
-                f"{family}: stiglint says {said!r}, observed {seen.verdict!r} "
+                f"{family}: stiglint says {reported!r}, observed {seen.verdict!r} "
                 f"on {installed[case.server]}: {seen.detail}"
             )
     if error:

@@ -1,7 +1,7 @@
 """`stiglint probe` against real proxies on loopback, passing and failing.
 
-The stand-in sends its SSE keepalive every second here, so a 3 s window sees
-several; the proxies run their case files at the cases' time scale.
+The stand-in sends its SSE keepalive every second here, so a 3 s window covers
+several, and the proxies run their case files at the cases' time scale.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def test_probe_warns_on_haproxy_compression(installed, fast_standin, start_serve
     code, document = _probe(f"http://127.0.0.1:{proxy.port}/")
     verdicts = _verdicts(document)
     assert verdicts["streaming-headers"] == "warn"
-    # HAProxy holds the end of the first event until the next keepalive, 1 s later.
+    # HAProxy delays the end of the first event until the next keepalive, 1 s later.
     first_event = document["checks"][0]["measurements"]["first_event_seconds"]
     assert first_event >= 0.9
     assert code == 0

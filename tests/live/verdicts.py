@@ -1,9 +1,9 @@
 """stiglint's verdict per rule family, in the words the observations use.
 
 A finding's family comes from its JSON `tags`. Within a family, only rules
-that claim a client-visible failure move the verdict; the others (info
-findings, HAProxy's TIMEOUT-MISSING, which means an infinite timeout, and the
-client-certificate rules, which need mTLS) leave it at the passing word.
+that claim a failure a client can observe change the verdict. The others leave
+it at the passing word: info findings, HAProxy's TIMEOUT-MISSING (an infinite
+timeout) and the client-certificate rules, which need mTLS to observe.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ PASSING = {
     "routing": "routed",
 }
 
-# Rules whose findings claim what a client sees, and the word they claim. A
+# Rules whose findings claim what a client observes, and the word they claim. A
 # BUFFERING-FORCED warning says the stream still flows (plain HTTP listener,
 # HTTP/1.1 upstream, no gzip), so only its error claims "held".
 _CLAIMS = {
