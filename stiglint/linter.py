@@ -22,42 +22,96 @@ _HAPROXY_TEXT = re.compile(r"^(frontend|backend|listen|defaults|global)\b", re.M
 _NGINX_TEXT = re.compile(r"^\s*(server|http|location|upstream|events)\b[^;]*\{", re.MULTILINE)
 
 
+# Folders that place a fragment whose text does not tell the server.
+_FOLDERS = {
+    "nginx": {"nginx", "openresty"},
+    "apache": {"apache", "apache2", "httpd"},
+    "haproxy": {"haproxy"},
+}
+# Main files looked for when a directory is given, in this order.
+_MAIN_FILES = (
+    ("nginx", ("nginx.conf",)),
+    ("apache", ("apache2.conf", "httpd.conf", "conf/httpd.conf")),
+    ("haproxy", ("haproxy.cfg",)),
+)
+
+
 class UnknownServer(Exception):
     pass
 
 
 def detect_server(path: str, text: str | None = None) -> str:
-    """Return which server's configuration `path` is, by name and then by content.
+    """Return which server's configuration `path` is: by name, content, then folder.
 
     `text` is the content when it does not come from `path` (standard input).
+    The main file names of the three servers decide at once. Otherwise the
+    directives in the text decide, and a fragment with too few of them to tell
+    (such as nginx's proxy_params) is placed by the folders it sits in.
     """
     name = os.path.basename(path).lower()
-    parts = {part.lower() for part in os.path.normpath(os.path.abspath(path)).split(os.sep)}
-    if name in _APACHE_NAMES or parts & {"apache", "apache2", "httpd"}:
+    if name in _APACHE_NAMES:
         return "apache"
-    if name in _HAPROXY_NAMES or name.endswith(".cfg") or "haproxy" in parts:
+    if name in _HAPROXY_NAMES or name.endswith(".cfg"):
         return "haproxy"
-    if name == "nginx.conf" or "nginx" in parts:
+    if name == "nginx.conf":
         return "nginx"
+    unreadable = False
     if text is None:
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(256 * 1024)
         except OSError:
-            return "nginx"  # let the adapter report why the file cannot be read
+            text, unreadable = "", True
     scores = {
         "apache": len(_APACHE_TEXT.findall(text)),
         "haproxy": len(_HAPROXY_TEXT.findall(text)),
         "nginx": len(_NGINX_TEXT.findall(text)),
     }
-    best = max(scores, key=scores.get)
-    if scores[best] == 0:
-        raise UnknownServer(path)
-    return best
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    if scores[ranked[0]] > scores[ranked[1]]:
+        return ranked[0]
+    parts = {part.lower() for part in os.path.normpath(os.path.abspath(path)).split(os.sep)}
+    for server, folders in _FOLDERS.items():
+        if parts & folders:
+            return server
+    if unreadable:
+        return "nginx"  # the nginx adapter reports why the file cannot be read
+    raise UnknownServer(path)
+
+
+def resolve_directory(path: str) -> tuple[str, str] | None:
+    """Return (server, main file) for a configuration directory such as /etc/nginx."""
+    for server, names in _MAIN_FILES:
+        for name in names:
+            candidate = os.path.join(path, name)
+            if os.path.isfile(candidate):
+                return server, candidate
+    if any(entry.endswith(".cfg") for entry in os.listdir(path)):
+        return "haproxy", path
+    return None
 
 
 def lint_file(path: str, settings: Settings, server: str | None = None) -> Report:
-    """Lint one main configuration file; never raises for bad input."""
+    """Lint one main configuration file (or configuration directory); never raises."""
+    if os.path.isdir(path) and server != "haproxy":
+        try:
+            found = resolve_directory(path)
+        except OSError as exc:
+            found = None
+            reason = exc.strerror or str(exc)
+        else:
+            reason = "it holds no nginx.conf, apache2.conf, httpd.conf or *.cfg"
+        if found is None or (server is not None and found[0] != server):
+            report = Report(server or "unknown", files=[])
+            report.errors.append(
+                InputError(
+                    Place(path),
+                    f"{path} is a directory and {reason}",
+                    "name the main configuration file, such as /etc/nginx/nginx.conf",
+                )
+            )
+            return report
+        server, path = found
     if server is None:
         try:
             server = detect_server(path)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from stiglint.findings import InputError, Place
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Directive:
     name: str
     args: list[str]
