@@ -102,11 +102,11 @@ class Server:
 
 
 def start(kind: str, case_text: str, directory: Path, upstream_port: int, scale: float) -> Server:
-    """Rewrite `case_text` for this run, start the server and wait for its port."""
+    """Rewrite `case_text` for this run, start the server and wait for its ports."""
     directory.mkdir(parents=True, exist_ok=True)
-    port, tls_port = free_port(), free_port()
     certs = directory / "certs"
-    text = rewrite_addresses(kind, case_text, port, tls_port, upstream_port, certs)
+    ports = Ports()
+    text = rewrite_addresses(kind, case_text, ports, upstream_port, certs)
     if str(certs) in text:
         make_certificate(certs)
     text = scale_times(kind, text, scale)
@@ -121,13 +121,34 @@ def start(kind: str, case_text: str, directory: Path, upstream_port: int, scale:
     output = open(directory / "output.log", "wb")
     process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=directory)
     output.close()
-    server = Server(kind, directory, port, tls_port, process, pid_file, log_file)
+    server = Server(kind, directory, ports.plain, ports.tls, process, pid_file, log_file)
     try:
-        _wait_ready(server, [p for p in (port, tls_port) if f"127.0.0.1:{p}" in text])
+        _wait_ready(server, list(ports.by_original.values()))
     except ServerError:
         server.stop()
         raise
     return server
+
+
+class Ports:
+    """Loopback ports for a run: one per port number the configuration listens on."""
+
+    def __init__(self) -> None:
+        self.by_original: dict[str, int] = {}
+        # The first plain-HTTP and the first TLS port, where observations go.
+        self.plain = 0
+        self.tls = 0
+
+    def address(self, original: str, secure: bool) -> str:
+        key = original.rsplit(":", 1)[-1]
+        if key not in self.by_original:
+            self.by_original[key] = free_port()
+        port = self.by_original[key]
+        if secure and not self.tls:
+            self.tls = port
+        if not secure and not self.plain:
+            self.plain = port
+        return f"127.0.0.1:{port}"
 
 
 _URL = re.compile(r"\b(https?|wss?)://[A-Za-z0-9.-]+:\d+")
@@ -139,15 +160,13 @@ _HAPROXY_BIND = re.compile(r"(?m)^(\s*bind\s+)(\S+)(.*)$")
 _CERT_PATH = re.compile(r"(?<![\w/])/[\w./-]+\.(?:pem|crt|key)\b")
 
 
-def rewrite_addresses(
-    kind: str, text: str, port: int, tls_port: int, upstream_port: int, certs: Path
-) -> str:
+def rewrite_addresses(kind: str, text: str, ports: Ports, upstream_port: int, certs: Path) -> str:
     """Point a configuration at this run's loopback ports, upstream and certificates.
 
-    Every listening address becomes 127.0.0.1 with this run's port, the TLS port
-    when the address is 443 or marked ssl. IPv6 listeners are commented out.
-    Every upstream host:port becomes the stand-in, and every certificate or key
-    path becomes a throw-away self-signed one.
+    Every listening address becomes 127.0.0.1 with a port of its own, chosen per
+    port number, so that two blocks on the same port still share one. IPv6
+    listeners are commented out. Every upstream host:port becomes the stand-in,
+    and every certificate or key path becomes a throw-away self-signed one.
     """
     upstream = f"127.0.0.1:{upstream_port}"
     text = _URL.sub(lambda m: f"{m.group(1)}://{upstream}", text)
@@ -157,7 +176,7 @@ def rewrite_addresses(
         if address.startswith("["):
             return None
         secure = address.endswith("443") or re.search(r"\bssl\b", rest) is not None
-        return f"127.0.0.1:{tls_port if secure else port}"
+        return ports.address(address, secure)
 
     def listen(match: re.Match) -> str:
         chosen = pick(match.group(2), match.group(3))
