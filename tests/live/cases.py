@@ -6,7 +6,8 @@ three servers read as comments, say what a client was observed to get:
     # live: expect body-size=rejected websocket=refused timeout=short
     # live: scale 0.05        time scale of the run (default 0.1)
     # live: mount /stigman/   public path of STIG Manager (default /)
-    # live: tls               observe through the TLS listener (127.0.0.1:443)
+    # live: tls               observe through the TLS listener
+    # live: client-cert       present the run's throw-away certificate as a client
     # live: seen nginx/1.22.1 the server release the expectations come from
 
 A file named `*.case` holds only these headers plus `# live: config PATH`,
@@ -42,6 +43,7 @@ class Case:
     scale: float = DEFAULT_SCALE
     mount: str = "/"
     tls: bool = False
+    client_cert: bool = False
     seen: str = ""
     # The configuration to run and lint: the case file itself unless it names one.
     config: Path | None = None
@@ -78,6 +80,8 @@ def load(path: Path) -> Case:
             case.mount = value
         elif key == "tls":
             case.tls = True
+        elif key == "client-cert":
+            case.client_cert = True
         elif key == "seen":
             case.seen = value
         elif key == "config":

@@ -45,6 +45,8 @@ class Endpoint:
     port: int
     tls: bool = False
     mount: str = "/"
+    # Certificate and key files the client presents in the TLS handshake.
+    client_cert: tuple[str, str] | None = None
 
     def path(self, relative: str) -> str:
         return self.mount.rstrip("/") + "/" + relative
@@ -56,6 +58,8 @@ def connect(endpoint: Endpoint, timeout: float) -> socket.socket:
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+        if endpoint.client_cert:
+            context.load_cert_chain(*endpoint.client_cert)
         sock = context.wrap_socket(sock, server_hostname=CLIENT_HOST)
     return sock
 

@@ -172,10 +172,15 @@ def rewrite_addresses(kind: str, text: str, ports: Ports, upstream_port: int, ce
     text = _URL.sub(lambda m: f"{m.group(1)}://{upstream}", text)
     text = _UPSTREAM_SERVER.sub(lambda m: m.group(1) + upstream, text)
 
+    # An Apache port is TLS only where mod_ssl is switched on, even on 443.
+    apache_tls = re.search(r"(?im)^\s*SSLEngine\s+on\b", text) is not None
+
     def pick(address: str, rest: str) -> str | None:
         if address.startswith("["):
             return None
         secure = address.endswith("443") or re.search(r"\bssl\b", rest) is not None
+        if kind == "apache":
+            secure = secure and apache_tls
         return ports.address(address, secure)
 
     def listen(match: re.Match) -> str:
@@ -306,7 +311,47 @@ def _nginx(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[s
     return [BINARIES["nginx"], "-p", str(directory), "-e", str(log_file), "-c", str(config), "-g", directives]
 
 
+# Modules a configuration may use without loading them, because a packaged
+# apache2.conf loads them elsewhere: (module name, file, directive that needs it).
+_APACHE_NEEDS = (
+    ("mpm_event_module", "mod_mpm_event.so", None),
+    ("authz_core_module", "mod_authz_core.so", None),
+    ("proxy_module", "mod_proxy.so", r"ProxyPass"),
+    ("proxy_http_module", "mod_proxy_http.so", r"ProxyPass"),
+    ("proxy_wstunnel_module", "mod_proxy_wstunnel.so", r"wss?://"),
+    ("headers_module", "mod_headers.so", r"RequestHeader|\bHeader\b"),
+    ("ssl_module", "mod_ssl.so", r"SSLEngine"),
+    ("rewrite_module", "mod_rewrite.so", r"RewriteEngine"),
+    ("filter_module", "mod_filter.so", r"AddOutputFilterByType"),
+    ("deflate_module", "mod_deflate.so", r"DEFLATE"),
+)
+
+
+def _apache_modules(text: str) -> list[str]:
+    """Return LoadModule lines for modules the text needs but does not load."""
+    lines = []
+    for name, file, needed_by in _APACHE_NEEDS:
+        if re.search(rf"(?im)^\s*LoadModule\s+{name}\b", text):
+            continue
+        if needed_by is None or re.search(needed_by, text):
+            lines.append(f"LoadModule {name} {APACHE_MODULES}/{file}")
+    return lines
+
+
+def _apache_listens(text: str) -> list[str]:
+    """Return Listen lines for virtual host addresses that nothing listens on."""
+    listening = set(re.findall(r"(?im)^\s*Listen\s+(\S+)", text))
+    lines = []
+    for address in re.findall(r"(?i)<VirtualHost\s+([^>\s]+)", text):
+        if address not in listening:
+            listening.add(address)
+            lines.append(f"Listen {address}")
+    return lines
+
+
 def _apache(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[str]:
+    # Module paths relative to ServerRoot (RHEL's modules/) point at Debian's.
+    text = re.sub(r"(?im)^(\s*LoadModule\s+\S+\s+)modules/", rf"\g<1>{APACHE_MODULES}/", text)
     preamble = [
         f"ServerRoot {directory}",
         f"DefaultRuntimeDir {directory}",
@@ -318,6 +363,7 @@ def _apache(text: str, directory: Path, pid_file: Path, log_file: Path) -> list[
     ]
     if os.geteuid() == 0 and not re.search(r"(?im)^\s*User\s", text):
         preamble += ["User www-data", "Group www-data"]
+    preamble += _apache_modules(text) + _apache_listens(text)
     config = directory / "httpd.conf"
     config.write_text("\n".join(preamble) + "\n" + text)
     os.chmod(directory, 0o755)

@@ -50,6 +50,11 @@ def test_case(case: Case, installed, standin, start_server) -> None:
     server = start_server(case.server, case.config_path.read_text(), standin.port, case.scale)
     port = server.tls_port if case.tls else server.port
     endpoint = observe.Endpoint(port, tls=case.tls, mount=case.mount)
+    if case.client_cert:
+        # Every certificate path of the run is the same self-signed certificate,
+        # so it verifies as its own CA.
+        certs = server.directory / "certs"
+        endpoint.client_cert = (str(certs / "cert.pem"), str(certs / "key.pem"))
     observed = _observe(case, endpoint, standin)
 
     if adapter_missing(case.server):
