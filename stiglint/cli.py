@@ -391,7 +391,8 @@ def probe(
     ),
     window: float = typer.Option(
         35.0, "--window",
-        help="Seconds to watch the event stream; over 35 s it also sees the app's 30 s keepalive.",
+        help="Seconds to watch the event stream; a window over 35 s also covers the app's "
+        "30 s keepalive.",
     ),
     insecure: bool = typer.Option(
         False, "--insecure", help="Accept a TLS certificate that is not trusted."

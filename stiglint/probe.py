@@ -447,6 +447,13 @@ def check_body_size(target: Target, token: str | None, timeout: float) -> Check:
             "raise the proxy's request body limit",
             measurements,
         )
+    if status == 417:
+        return Check(
+            "body-size", INCONCLUSIVE,
+            f"{target.url(relative)} answered 417: the proxy does not accept "
+            "Expect: 100-continue, so the limit cannot be tested without sending the body",
+            measurements,
+        )
     if status == 100:
         detail = f"the proxy invites a {size // 2**20} MiB body (100 Continue)"
     else:
