@@ -12,8 +12,10 @@ recommends after a deployment, with the standard library only:
 - streaming-headers: what the SSE response head shows about buffering and
   compression (Content-Length, Content-Encoding, X-Accel-Buffering).
 
-Every socket operation has a timeout, and the SSE check ends after the window,
-so a probe takes at most about window + 4 x timeout seconds.
+Every socket operation has a timeout, and the SSE check stops reading when the
+window ends, so the probe always ends. A host that is slow at every step can
+make it take the window plus about ten timeouts: four connections, each with a
+connect and a TLS handshake, and the reads.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ runs in seconds:
 - `GET .../socket/log-socket` responds 101 only when `Upgrade: websocket` and
   `Connection: upgrade` arrive over HTTP/1.1 (426 otherwise), then sends a ping
   every `keepalive` seconds;
-- `POST .../api/stigs` and `.../api/op/appdata` accept large bodies, answering
-  `Expect: 100-continue`, and return the byte count;
+- `POST .../api/stigs` and `.../api/op/appdata` accept large bodies, send 100
+  Continue for `Expect: 100-continue`, and return the byte count;
 - every other path returns the request record as JSON.
 
 Every request is recorded (request line and headers as received) in

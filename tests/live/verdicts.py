@@ -26,7 +26,7 @@ PASSING = {
 }
 
 # Rules whose findings claim what a client observes, and the word they claim. A
-# BUFFERING-FORCED warning says the stream still flows (plain HTTP listener,
+# BUFFERING-FORCED warning states that the stream still flows (plain HTTP listener,
 # HTTP/1.1 upstream, no gzip), so only its error claims "held".
 _CLAIMS = {
     "BODY-SIZE-LIMIT": "rejected",
