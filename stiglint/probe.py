@@ -261,17 +261,18 @@ def check_sse(target: Target, token: str | None, timeout: float, window: float) 
                 f"no response head from {target.url(relative)} within "
                 f"{max(timeout, FIRST_EVENT_SECONDS):g} s: the proxy buffers the event stream",
             ), {}
+        # The header check needs the event stream's head, not an error response's.
         if status in (401, 403):
             return Check(
                 "sse", INCONCLUSIVE,
                 f"{target.url(relative)} answered {status}: give a bearer token with --token",
                 {"status": status},
-            ), headers
+            ), {}
         if status != 200:
             return Check(
                 "sse", FAIL, f"{target.url(relative)} answered {status} instead of 200",
                 {"status": status},
-            ), headers
+            ), {}
         return _watch_events(connection, headers, started, window, relative, target), headers
     except (ConnectionError, OSError) as exc:
         return Check("sse", FAIL, f"the connection to {target.url(relative)} failed: {exc}"), {}
@@ -285,7 +286,7 @@ def _watch_events(connection, headers, started, window, relative, target) -> Che
     connection.buffer = b""
     content = decoder.feed(text) if text else b""
     first_byte = time.monotonic() - started if content else None
-    first_event = time.monotonic() - started if b"\n\n" in content else None
+    first_event = time.monotonic() - started if _has_event_end(content) else None
     arrivals = [time.monotonic()] if content else []
     closed_at = None
     deadline = started + window
@@ -303,7 +304,7 @@ def _watch_events(connection, headers, started, window, relative, target) -> Che
             content += piece
             if first_byte is None:
                 first_byte = now - started
-            if first_event is None and b"\n\n" in content:
+            if first_event is None and _has_event_end(content):
                 first_event = now - started
     if decoder.finished and closed_at is None:
         closed_at = time.monotonic() - started
@@ -345,6 +346,11 @@ def _watch_events(connection, headers, started, window, relative, target) -> Che
     if window < limit:
         detail += f" (a window under {limit:g} s cannot see a 30 s keepalive)"
     return Check("sse", PASS, detail, measurements)
+
+
+def _has_event_end(content: bytes) -> bool:
+    """Return whether an SSE event is complete: a blank line, in LF or CRLF form."""
+    return b"\n\n" in content or b"\r\n\r\n" in content
 
 
 def check_streaming_headers(headers: dict[str, str]) -> Check:

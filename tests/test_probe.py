@@ -83,6 +83,20 @@ def test_probe_sends_token_and_no_body():
     assert uploads[0].body_bytes == 0
 
 
+def test_probe_without_needed_token_inconclusive():
+    with StandIn(keepalive=0.5, token="abc") as app:
+        result = _run(f"http://127.0.0.1:{app.port}/", "--window", "1", "--format", "json")
+        with_token = _run(
+            f"http://127.0.0.1:{app.port}/", "--window", "1", "--format", "json", "--token", "abc"
+        )
+    verdicts = {check["name"]: check["verdict"] for check in json.loads(result.stdout)["checks"]}
+    assert verdicts["sse"] == "inconclusive"
+    assert verdicts["streaming-headers"] == "inconclusive"
+    assert result.returncode == 1
+    assert json.loads(with_token.stdout)["passed"] is True
+    assert with_token.returncode == 0
+
+
 def test_probe_text_output_names_each_check():
     with StandIn(keepalive=0.5) as app:
         result = _run(f"http://127.0.0.1:{app.port}/", "--window", "1")

@@ -86,6 +86,8 @@ class StandIn:
     ndjson_pause: float = 0.6
     # How long an SSE response runs before the server ends it.
     sse_duration: float = 60.0
+    # When set, requests without "Authorization: Bearer <token>" get 401.
+    token: str | None = None
     records: list[Record] = field(default_factory=list)
     # WebSocket frames received from the client: (opcode, monotonic time).
     websocket_frames: list[tuple[int, float]] = field(default_factory=list)
@@ -209,6 +211,9 @@ class StandIn:
         """Respond to one request and return whether the connection stays open."""
         path = urlsplit(record.target).path
         query = {k: v[-1] for k, v in parse_qs(urlsplit(record.target).query).items()}
+        if self.token and record.header("authorization") != f"Bearer {self.token}":
+            await self._read_body(record, reader, writer)
+            return await self._send_json(record, writer, 401, {"error": "Unauthorized"})
         if path.endswith("/socket/log-socket"):
             await self._read_body(record, reader, writer)
             await self._websocket(record, query, reader, writer)
@@ -268,7 +273,7 @@ class StandIn:
     ) -> bool:
         body = json.dumps(payload).encode()
         keep = self._keeps_alive(record)
-        reason = {200: "OK", 426: "Upgrade Required"}.get(status, "Status")
+        reason = {200: "OK", 401: "Unauthorized", 426: "Upgrade Required"}.get(status, "Status")
         head = (
             f"HTTP/1.1 {status} {reason}\r\n"
             "Content-Type: application/json; charset=utf-8\r\n"
