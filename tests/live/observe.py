@@ -17,6 +17,7 @@ import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 CLIENT_HOST = "stigman.example.test"
 # A body at the size STIG Manager imports need (100 MiB), sent in 1 MiB pieces.
@@ -493,22 +494,43 @@ def _sent_times(response: Response) -> list[tuple[float, float]]:
 # --- forwarded headers and routing ---------------------------------------------
 
 
+# Each STIG Manager endpoint, requested briefly: (name, method, path under the mount).
 QUICK_REQUESTS = (
-    ("GET", "api/op/state/sse?duration=0"),
-    ("POST", "api/collections/1/export-to/2?lines=1"),
-    ("POST", "api/collections/1/clone?lines=1"),
-    ("POST", "api/stigs"),
+    ("state-sse", "GET", "api/op/state/sse?duration=0"),
+    ("export-to", "POST", "api/collections/1/export-to/2?lines=1"),
+    ("clone", "POST", "api/collections/1/clone?lines=1"),
+    ("stig-import", "POST", "api/stigs"),
+    ("log-socket", "GET", "socket/log-socket"),
 )
 
 
-def send_quick_requests(endpoint: Endpoint) -> None:
-    """Request each STIG Manager endpoint once, briefly, so the stand-in records it."""
-    for method, relative in QUICK_REQUESTS:
-        response = request(endpoint, method, endpoint.path(relative))
-        response.read_body(time.monotonic() + 3)
-        response.sock.close()
-    websocket = WebSocket(endpoint)
-    websocket.close()
+def send_quick_requests(endpoint: Endpoint, records: list) -> dict[str, list]:
+    """Request each endpoint once, and return the stand-in records each request caused.
+
+    `records` is the stand-in's list of records, which grows as requests arrive.
+    Requests go one at a time, so the records added meanwhile belong to one endpoint.
+    """
+    caused: dict[str, list] = {}
+    for name, method, relative in QUICK_REQUESTS:
+        before = len(records)
+        if name == "log-socket":
+            WebSocket(endpoint).close()
+        else:
+            response = request(endpoint, method, endpoint.path(relative))
+            response.read_body(time.monotonic() + 3)
+            response.sock.close()
+        # The proxy may still be passing the request on when the client is done.
+        deadline = time.monotonic() + 1
+        while len(records) == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        caused[name] = records[before:]
+    return caused
+
+
+def app_path(name: str) -> str:
+    """Return the path the app serves an endpoint at, mounted at the root."""
+    relative = dict((n, r) for n, _, r in QUICK_REQUESTS)[name]
+    return "/" + relative.split("?")[0]
 
 
 def observe_forwarded(records_by_endpoint: dict[str, list]) -> Observation:
@@ -535,7 +557,15 @@ def observe_forwarded(records_by_endpoint: dict[str, list]) -> Observation:
 
 
 def observe_routing(records_by_endpoint: dict[str, list]) -> Observation:
+    """Report whether each endpoint reached the app, and under its own path."""
     missing = [name for name, records in records_by_endpoint.items() if not records]
     if missing:
         return Observation("shadowed", "never reached the app: " + ", ".join(missing))
-    return Observation("routed", "every endpoint reached the app")
+    moved = []
+    for name, records in records_by_endpoint.items():
+        received = urlsplit(records[-1].target).path
+        if received != app_path(name):
+            moved.append(f"{name} as {received}")
+    if moved:
+        return Observation("misrouted", "reached the app under another path: " + ", ".join(moved))
+    return Observation("routed", "every endpoint reached the app under its own path")

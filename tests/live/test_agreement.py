@@ -21,14 +21,7 @@ def _observe(case: Case, endpoint: observe.Endpoint, standin) -> dict[str, obser
     found: dict[str, observe.Observation] = {}
     families = case.expect
     if "forwarded-headers" in families or "routing" in families:
-        observe.send_quick_requests(endpoint)
-        records = {
-            "state-sse": standin.requests_to("/api/op/state/sse"),
-            "export-to": standin.requests_to("/export-to/2"),
-            "clone": standin.requests_to("/collections/1/clone"),
-            "stig-import": standin.requests_to("/api/stigs"),
-            "log-socket": standin.requests_to("/socket/log-socket"),
-        }
+        records = observe.send_quick_requests(endpoint, standin.records)
         if "forwarded-headers" in families:
             found["forwarded-headers"] = observe.observe_forwarded(records)
         if "routing" in families:

@@ -39,6 +39,7 @@ _CLAIMS = {
     "FORWARDED-HEADERS-MISSING": "lost",
     "FORWARDED-HEADERS-DROPPED": "lost",
     "ROUTE-SHADOWED": "shadowed",
+    "ROUTE-PATH": "misrouted",
 }
 _MIN_SEVERITY = {"BUFFERING-FORCED": "error"}
 # When one family has several claims, the worse one wins.
