@@ -6,7 +6,8 @@ import importlib
 import os
 import re
 
-from stiglint.findings import InputError, Place, Report
+from stiglint import catalogue
+from stiglint.findings import Finding, InputError, Place, Report
 from stiglint.settings import Settings
 
 SERVERS = ("nginx", "apache", "haproxy")
@@ -127,4 +128,20 @@ def lint_file(path: str, settings: Settings, server: str | None = None) -> Repor
             )
             return report
     module = importlib.import_module(f"stiglint.{server}")
-    return module.lint(path, settings)
+    report = module.lint(path, settings)
+    if settings.mounts and not report.targets and not report.errors:
+        report.findings.append(_unserved_mounts(path, settings.mounts))
+    return report
+
+
+def _unserved_mounts(path: str, mounts: tuple[str, ...]) -> Finding:
+    """Report mount paths the user gave that no proxy block serves."""
+    rule = catalogue.get("ROUTE-SHADOWED")
+    return Finding(
+        rule.id,
+        rule.severity,
+        Place(path),
+        f"No block in these files proxies the STIG Manager mount path "
+        f"{', '.join(mounts)} given in the settings, so nothing was checked",
+        "# check the mount path, or that these are the files the server loads",
+    )

@@ -53,6 +53,33 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def comment_start(line: str) -> int | None:
+    """Return where the comment on `line` starts, or None.
+
+    A `#` inside a quoted value or in the middle of a word does not start a
+    comment in nginx, Apache httpd or HAProxy, so text there never suppresses.
+    """
+    quote = ""
+    previous = " "
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char == "\\":
+            index += 2
+            previous = "x"
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and (previous.isspace() or previous in ";{}"):
+            quote = char
+        elif char == "#" and (previous.isspace() or previous in ";{}"):
+            return index
+        previous = char
+        index += 1
+    return None
+
+
 def scan(text: str, file: str, blocks: list[tuple[int, int]]) -> list[Suppression]:
     """Return the suppressions written in `text`, with the lines each one covers."""
     lines = text.splitlines()
@@ -64,7 +91,10 @@ def scan(text: str, file: str, blocks: list[tuple[int, int]]) -> list[Suppressio
     for index, line in enumerate(lines):
         if "stiglint" not in line:
             continue
-        match = _COMMENT.search(line)
+        start = comment_start(line)
+        if start is None:
+            continue
+        match = _COMMENT.match(line, start)
         if match is None:
             continue
         number = index + 1
