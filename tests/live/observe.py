@@ -79,6 +79,8 @@ class Response:
         self.closed = False
         self._chunked = False
         self._length: int | None = None
+        # Chunked bytes received but not yet split into whole chunks.
+        self._pending = b""
 
     def read_head(self) -> None:
         while b"\r\n\r\n" not in self.buffer:
@@ -131,7 +133,7 @@ class Response:
             if self._length is not None and received >= self._length:
                 self.complete = True
             return
-        self._pending = getattr(self, "_pending", b"") + data
+        self._pending += data
         while True:
             line_end = self._pending.find(b"\r\n")
             if line_end < 0:
@@ -245,13 +247,13 @@ def observe_buffering(endpoint: Endpoint) -> Observation:
         ndjson = pool.submit(_ndjson_delays, endpoint)
         (first, encoding), delays = sse.result(), ndjson.result()
 
-    held = first is None or first > FIRST_EVENT_SECONDS or not delays or max(delays) > HELD_SECONDS
+    delayed = first is None or first > FIRST_EVENT_SECONDS or not delays or max(delays) > HELD_SECONDS
     first_text = "none" if first is None else f"{first:.2f}s"
     late = f"{max(delays):.2f}s" if delays else "no lines"
     detail = f"first SSE event {first_text}; NDJSON {len(delays)} lines, latest {late} late"
     if encoding:
         detail += f"; SSE Content-Encoding {encoding}"
-    return Observation("held" if held else "streamed", detail)
+    return Observation("held" if delayed else "streamed", detail)
 
 
 def _first_sse_event(endpoint: Endpoint) -> tuple[float | None, str | None]:
