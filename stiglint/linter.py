@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 
 from stiglint import catalogue
 from stiglint.findings import Finding, InputError, Place, Report
@@ -59,6 +60,11 @@ def detect_server(path: str, text: str | None = None) -> str:
     unreadable = False
     if text is None:
         try:
+            # A FIFO or device is never opened here, because opening a FIFO
+            # with no writer blocks. The HAProxy adapter rejects such a file.
+            # NOTE: the nginx and Apache loaders still open it.
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise OSError(f"not a regular file: {path}")
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(256 * 1024)
         except OSError:
