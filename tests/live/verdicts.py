@@ -31,6 +31,7 @@ PASSING = {
 _CLAIMS = {
     "BODY-SIZE-LIMIT": "rejected",
     "BUFFERING-FORCED": "held",
+    "BUFFERING-COMPRESSION": "held",
     "WEBSOCKET-UPGRADE": "refused",
     "TIMEOUT-STREAM-CUT": "cut",
     "TIMEOUT-UNITLESS": "cut",
