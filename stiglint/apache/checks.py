@@ -147,13 +147,22 @@ def check_websocket(context: Context) -> list[Issue]:
             f"{backend.scheme}://, and a rewrite cannot ask mod_proxy_http for the upgrade"
         )
     else:
-        upgrade = rule.keys.get("upgrade", "").lower()
+        parameter = scope.worker_parameters().get("upgrade")
+        upgrade = parameter.value.lower() if parameter else ""
         if upgrade in ("websocket", "any", "*"):
             if not scope.upgrade_key_supported():
                 problem = (
-                    f"upgrade={rule.keys['upgrade']} needs Apache httpd 2.4.47 or later, "
+                    f"upgrade={parameter.value} needs Apache httpd 2.4.47 or later, "
                     f"and the configuration is checked for {scope.version}"
                 )
+        elif "upgrade" in rule.keys and scope.ignored_rule_parameters() is not None:
+            setter = scope.ignored_rule_parameters()
+            problem = (
+                f"the ProxySet at line {setter.line} defines the worker for this URL before "
+                f"{rule.label()}, so httpd ignores the ProxyPass parameters, upgrade="
+                f"{rule.keys['upgrade']} included"
+            )
+            fix = f"ProxySet upgrade=websocket\n# in the section of the ProxySet at line {setter.line}"
         else:
             problem = (
                 f"{rule.label()} proxies it to {backend.scheme}:// without upgrade=websocket, "
@@ -231,9 +240,11 @@ def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
     else:
         return []
     target = _seconds(settings.timeout_warning_seconds)
-    if value.name == "timeout=":
-        kept = [w for w in context.rule.directive.args if not w.lower().startswith("timeout=")]
-        fix = " ".join([context.rule.directive.name, *kept, f"timeout={target}"])
+    if value.name == "timeout=" and value.directive is not None:
+        # The line that sets timeout= may be the ProxyPass or a ProxySet.
+        setter = value.directive
+        kept = [w for w in setter.args if not w.lower().startswith("timeout=")]
+        fix = " ".join([setter.name, *kept, f"timeout={target}"])
     elif kind is Kind.WEBSOCKET:
         fix = f"Timeout {target}"
     else:
