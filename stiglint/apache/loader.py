@@ -202,6 +202,12 @@ class _Loader:
         out: list[Directive] = []
         for node in nodes:
             text = self._substitute(node.text, file, node.line)
+            if node.children is None:
+                offset = syntax.comment_word(text)
+                if offset is not None:
+                    self._report_comment_word(text[offset:], text.split(None, 1)[0], file, node.line)
+                    # The rest of the model reads the directive as its author meant it.
+                    text = text[:offset]
             words = syntax.split_words(text)
             if not words:
                 continue
@@ -244,6 +250,16 @@ class _Loader:
                     f"relative paths were resolved against {self.server_root}; give the "
                     "directory with --prefix",
                 )
+
+    def _report_comment_word(self, words: str, name: str, file: str, line: int) -> None:
+        words = words.strip()
+        excerpt = words if len(words) <= 60 else words[:57] + "..."
+        self._error(
+            Place(file, line),
+            f"'{excerpt}' after the arguments of {name} is not a comment: httpd passes it "
+            f"to {name} as arguments",
+            "move the comment to a line of its own: Apache httpd comments must start a line",
+        )
 
     def _check_module(self, key: str, name: str, file: str, line: int) -> None:
         """Report a directive whose module is not loaded, once the tree loads modules."""
