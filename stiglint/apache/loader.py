@@ -23,7 +23,7 @@ import glob
 import os
 import re
 
-from stiglint.apache import syntax
+from stiglint.apache import directives, syntax
 from stiglint.apache.model import Config, Directive
 from stiglint.findings import InputError, Place
 from stiglint.settings import Version
@@ -213,6 +213,7 @@ class _Loader:
                 continue
             name, args = words[0], list(words[1:])
             key = name.lower()
+            self._check_spelling(name, node.children is not None, file, node.line)
             self._check_module(key, name, file, node.line)
             if node.children is not None:
                 if key in _CONDITIONAL:
@@ -259,6 +260,20 @@ class _Loader:
             f"'{excerpt}' after the arguments of {name} is not a comment: httpd passes it "
             f"to {name} as arguments",
             "move the comment to a line of its own: Apache httpd comments must start a line",
+        )
+
+    def _check_spelling(self, name: str, is_section: bool, file: str, line: int) -> None:
+        """Report a directive name that no module provides but that looks like one that does."""
+        if directives.is_known(name):
+            return
+        suggestion = directives.close_match(name)
+        if suggestion is None:
+            return  # most likely a third-party module's directive
+        opening = "<" if is_section else ""
+        self._error(
+            Place(file, line),
+            f"Invalid command '{opening}{name}' (did you mean {opening}{suggestion}?)",
+            "httpd refuses to start on a directive that no module provides: fix the spelling",
         )
 
     def _check_module(self, key: str, name: str, file: str, line: int) -> None:
