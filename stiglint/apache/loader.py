@@ -32,6 +32,12 @@ _MAX_FILE_BYTES = 64 * 1024 * 1024
 # httpd refuses to nest includes deeper than this (AP_MAX_INCLUDE_DEPTH).
 _MAX_INCLUDE_DEPTH = 128
 
+# The deepest nesting of sections and includes that the loader reads; deeper
+# contents are skipped with an input error. httpd 2.4.71 accepted 1000 nested
+# <IfModule> sections (lab), but evaluating them here would exhaust Python's
+# recursion limit, and real configurations nest fewer than ten levels.
+MAX_NESTING = 200
+
 _VARIABLE = re.compile(r"\$\{([^}\s]+)\}")
 _SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 _SHELL_VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
@@ -198,7 +204,13 @@ class _Loader:
 
     # Evaluating directives in order
 
-    def _process(self, nodes: list[syntax.RawNode], file: str, parent: Directive) -> list[Directive]:
+    def _process(
+        self, nodes: list[syntax.RawNode], file: str, parent: Directive, depth: int = 0
+    ) -> list[Directive]:
+        """Evaluate `nodes` in order; `depth` counts the sections and includes around them."""
+        if depth > MAX_NESTING:
+            self._report_nesting(file, nodes[0].line if nodes else None)
+            return []
         out: list[Directive] = []
         for node in nodes:
             text = self._substitute(node.text, file, node.line)
@@ -218,19 +230,33 @@ class _Loader:
             if node.children is not None:
                 if key in _CONDITIONAL:
                     if self._condition(key, args, file, node.line):
-                        out.extend(self._process(node.children, file, parent))
+                        out.extend(self._process(node.children, file, parent, depth + 1))
                     continue
                 section = Directive(name, args, file, node.line, node.end_line, parent, block=[])
-                section.block = self._process(node.children, file, section)
+                section.block = self._process(node.children, file, section, depth + 1)
                 out.append(section)
                 continue
             directive = Directive(name, args, file, node.line, node.end_line, parent)
             if key in ("include", "includeoptional") and args:
-                out.extend(self._include(directive, parent, optional=key == "includeoptional"))
+                out.extend(
+                    self._include(directive, parent, key == "includeoptional", depth + 1)
+                )
                 continue
             self._act(directive)
             out.append(directive)
         return out
+
+    def _report_nesting(self, file: str, line: int | None) -> None:
+        if "nesting" in self.noted:
+            return
+        self.noted.add("nesting")
+        self._error(
+            Place(file, line),
+            f"sections and includes are nested more than {MAX_NESTING} levels deep here, "
+            "deeper than stiglint reads, so the contents were skipped (httpd itself "
+            "accepts deeper nesting)",
+            "move these directives to a shallower level so that stiglint can check them",
+        )
 
     def _act(self, directive: Directive) -> None:
         key, args = directive.key, directive.args
@@ -379,7 +405,9 @@ class _Loader:
             )
         return result != negate
 
-    def _include(self, include: Directive, parent: Directive, optional: bool) -> list[Directive]:
+    def _include(
+        self, include: Directive, parent: Directive, optional: bool, depth: int
+    ) -> list[Directive]:
         pattern = include.args[0]
         if not os.path.isabs(pattern):
             pattern = os.path.join(self.server_root, pattern)
@@ -416,25 +444,40 @@ class _Loader:
             if parsed is None:
                 continue
             self.stack.append(key)
-            spliced.extend(self._process(parsed.nodes, path, parent))
+            spliced.extend(self._process(parsed.nodes, path, parent, depth))
             self.stack.pop()
         return spliced
 
 
 def _files_below(directory: str) -> list[str]:
-    """List the files below a directory as httpd reads them: entries sorted, depth first."""
-    found = []
-    try:
-        entries = sorted(os.listdir(directory))
-    except OSError:
-        return found
-    for name in entries:
-        path = os.path.join(directory, name)
-        if os.path.isdir(path):
-            found.extend(_files_below(path))
+    """List the files below a directory as httpd reads them: entries sorted, depth first.
+
+    A directory reached a second time through a symbolic link is not read again.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    # One iterator over sorted entries per open directory, innermost last.
+    stack = [iter(_sorted_entries(directory, seen))]
+    while stack:
+        path = next(stack[-1], None)
+        if path is None:
+            stack.pop()
+        elif os.path.isdir(path):
+            stack.append(iter(_sorted_entries(path, seen)))
         elif os.path.isfile(path):
             found.append(path)
     return found
+
+
+def _sorted_entries(directory: str, seen: set[str]) -> list[str]:
+    real = os.path.realpath(directory)
+    if real in seen:
+        return []
+    seen.add(real)
+    try:
+        return [os.path.join(directory, name) for name in sorted(os.listdir(directory))]
+    except OSError:
+        return []
 
 
 def load(

@@ -139,9 +139,12 @@ def parse_file(text: str, path: str) -> ParsedFile:
 
 
 def _last_line(node: RawNode) -> int:
-    if not node.children:
-        return node.end_line
-    return max(node.end_line, _last_line(node.children[-1]))
+    """Return the last line inside an unclosed section, following its last children down."""
+    last = node.end_line
+    while node.children:
+        node = node.children[-1]
+        last = max(last, node.end_line)
+    return last
 
 
 def _closing_name(text: str) -> str | None:
