@@ -128,6 +128,9 @@ class _Loader:
         self.main_file = main_file
         self.root_given = server_root is not None
         self.server_root = server_root or default_server_root(main_file)
+        # A ServerRoot that does not contain the main file: absolute Include paths
+        # below it are mapped to `server_root`, because the tree is a copy.
+        self.foreign_root: str | None = None
         self.version = version
         self.version_given = version_given
         self.config = Config(main_file, Directive("", [], main_file, 0, 0, block=[]))
@@ -266,17 +269,45 @@ class _Loader:
             self.defines.pop(args[0], None)
         elif key == "loadmodule" and args:
             self.config.modules.add(module_key(args[0]))
-        elif key == "serverroot" and args and not self.root_given:
-            root = args[0]
-            if os.path.isdir(root):
+        elif key == "serverroot" and args:
+            self._server_root(directive, args[0])
+
+    def _server_root(self, directive: Directive, root: str) -> None:
+        """Use a ServerRoot only when the main file lies below it.
+
+        A configuration copied out of /etc/apache2 keeps `ServerRoot "/etc/apache2"`,
+        and reading that directory would lint the host's files instead of the copy.
+        """
+        if not os.path.isabs(root):
+            # NOTE: a relative ServerRoot is taken as written, relative to the
+            # working directory, and only when that directory exists.
+            if not self.root_given and os.path.isdir(root):
                 self.server_root = root
-            else:
-                self._note(
-                    "serverroot",
-                    f"{directive.place}: ServerRoot {root} does not exist on this machine, so "
-                    f"relative paths were resolved against {self.server_root}; give the "
-                    "directory with --prefix",
-                )
+            return
+        main = os.path.realpath(self.main_file)
+        real_root = os.path.realpath(root)
+        below = main.startswith(real_root.rstrip(os.sep) + os.sep)
+        if not below:
+            # Absolute Include paths below this root are read from the copy too.
+            self.foreign_root = os.path.normpath(root)
+        if self.root_given:
+            return
+        if below and os.path.isdir(root):
+            self.server_root = root
+        elif not os.path.isdir(root):
+            self._note(
+                "serverroot",
+                f"{directive.place}: ServerRoot {root} does not exist on this machine, so "
+                f"relative paths were resolved against {self.server_root}; give the "
+                "directory with --prefix",
+            )
+        else:
+            self._note(
+                "serverroot",
+                f"{directive.place}: the main file is not below ServerRoot {root}, so the "
+                f"files were read from {self.server_root}, the main file's directory, not "
+                f"from {root} on this machine; give the real server root with --prefix",
+            )
 
     def _report_comment_word(self, words: str, name: str, file: str, line: int) -> None:
         words = words.strip()
@@ -411,6 +442,15 @@ class _Loader:
         pattern = include.args[0]
         if not os.path.isabs(pattern):
             pattern = os.path.join(self.server_root, pattern)
+        elif self.foreign_root and os.path.normpath(pattern).startswith(self.foreign_root + os.sep):
+            rest = os.path.relpath(os.path.normpath(pattern), self.foreign_root)
+            pattern = os.path.join(self.server_root, rest)
+            self._note(
+                "foreign-include",
+                f"{include.place}: Include paths below ServerRoot {self.foreign_root} were read "
+                f"below {self.server_root}, such as {pattern}; give the real server root with "
+                "--prefix",
+            )
         if glob.has_magic(pattern):
             paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
             if not paths and not optional:

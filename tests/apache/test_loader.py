@@ -16,9 +16,11 @@ def names(config) -> list[str]:
 def test_include_resolves_against_server_root(tmp_path: Path):
     root = tmp_path / "root"
     write(root, "extra/a.conf", "Timeout 10\n")
-    main = write(tmp_path, "conf/httpd.conf", f"ServerRoot {root}\nInclude extra/a.conf\n")
+    # The main file lies below ServerRoot, as /etc/httpd/conf/httpd.conf does.
+    main = write(root, "conf/httpd.conf", f"ServerRoot {root}\nInclude extra/a.conf\n")
     config = load(str(main))
     assert config.errors == []
+    assert config.notes == []
     assert names(config) == [f"ServerRoot {root}", "Timeout 10"]
     assert config.root.block[1].file == str(root / "extra/a.conf")
     assert config.root.block[1].line == 1
