@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 
 from stiglint.apache import directives, syntax
 from stiglint.apache.model import Config, Directive
@@ -171,13 +172,28 @@ class _Loader:
 
     def _read(self, path: str, include: Directive | None) -> str | None:
         place = include.place if include else Place(path)
+        if path == os.devnull:
+            return ""  # httpd reads /dev/null as an empty file
         try:
-            if os.path.getsize(path) > _MAX_FILE_BYTES:
+            status = os.stat(path)
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(status.st_mode):
+                # Opening a FIFO would block, and a device may never end.
+                self._error(place, f"{path}: cannot read: not a regular file (a pipe, socket "
+                            "or device)", "httpd rejects it too: include regular files only")
+                return None
+            if status.st_size > _MAX_FILE_BYTES:
                 self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
                             "name the main configuration file")
                 return None
             with open(path, "rb") as handle:
-                data = handle.read()
+                # The file may grow after stat, so the read stays capped.
+                data = handle.read(_MAX_FILE_BYTES + 1)
+            if len(data) > _MAX_FILE_BYTES:
+                self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
+                            "name the main configuration file")
+                return None
         except IsADirectoryError:
             self._error(place, f"{path} is a directory, not a configuration file",
                         "name the main file, such as /etc/apache2/apache2.conf")
@@ -452,7 +468,12 @@ class _Loader:
                 "--prefix",
             )
         if glob.has_magic(pattern):
-            paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
+            # Pipes and devices are kept so that reading them reports an error, as
+            # httpd does; directories are left out.
+            paths = [
+                path for path in sorted(glob.glob(pattern))
+                if os.path.exists(path) and not os.path.isdir(path)
+            ]
             if not paths and not optional:
                 self._error(
                     include.place,
@@ -504,7 +525,7 @@ def _files_below(directory: str) -> list[str]:
             stack.pop()
         elif os.path.isdir(path):
             stack.append(iter(_sorted_entries(path, seen)))
-        elif os.path.isfile(path):
+        elif os.path.exists(path):
             found.append(path)
     return found
 
