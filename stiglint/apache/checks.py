@@ -232,7 +232,7 @@ def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
         rule = "TIMEOUT-BELOW-RECOMMENDED"
         symptom = {
             Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG Manager's "
-            f"guide recommends {_seconds(settings.timeout_warning_seconds)}",
+            f"reverse-proxy guide recommends {_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: f"an export or clone whose progress pauses longer than {seconds} s "
             "is truncated",
             Kind.WEBSOCKET: f"an idle log socket is closed after {seconds} s",

@@ -83,6 +83,23 @@ def parse_seconds(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def describe_seconds(setting: str, text: str) -> str:
+    """Describe a timeout setting for a message, saying how httpd reads a unit after the number.
+
+    `setting` is the text before the value, such as "ProxyTimeout " or "timeout=".
+    """
+    match = _LEADING_NUMBER.match(text)
+    unit = text[match.end():].strip() if match else ""
+    # A bare number, or one followed by "s", means what httpd reads.
+    if match is None or unit.lower() in ("", "s"):
+        return f"{setting}{text}"
+    seconds = int(match.group(1))
+    return (
+        f"{setting}{text}, read as {seconds} s because httpd reads only the leading "
+        "number and ignores the unit"
+    )
+
+
 class Scope:
     """The settings in force for one request that a rule proxies."""
 
@@ -173,7 +190,7 @@ class Scope:
         seconds = parse_seconds(directive.args[0]) if directive and directive.args else None
         if directive is None or seconds is None:
             return Timeout(DEFAULT_TIMEOUT_SECONDS, None, "the default Timeout of 60", "Timeout")
-        return Timeout(seconds, directive, f"Timeout {directive.args[0]}", "Timeout")
+        return Timeout(seconds, directive, describe_seconds("Timeout ", directive.args[0]), "Timeout")
 
     def backend_timeout(self) -> Timeout:
         """Return the idle limit on the backend connection: timeout=, else ProxyTimeout, else Timeout."""
@@ -181,14 +198,14 @@ class Scope:
         if parameter is not None:
             seconds = parse_seconds(parameter.value)
             if seconds is not None:
-                described = f"timeout={parameter.value}"
-                if parameter.directive.key == "proxyset":
-                    described = f"ProxySet {described}"
+                setting = "ProxySet timeout=" if parameter.directive.key == "proxyset" else "timeout="
+                described = describe_seconds(setting, parameter.value)
                 return Timeout(seconds, parameter.directive, described, "timeout=")
         directive = self.server.get("proxytimeout")
         seconds = parse_seconds(directive.args[0]) if directive and directive.args else None
         if directive is not None and seconds is not None:
-            return Timeout(seconds, directive, f"ProxyTimeout {directive.args[0]}", "ProxyTimeout")
+            return Timeout(seconds, directive, describe_seconds("ProxyTimeout ", directive.args[0]),
+                           "ProxyTimeout")
         client = self.client_timeout()
         inherited = client.description if client.directive else "the default Timeout of 60"
         return Timeout(client.seconds, client.directive,

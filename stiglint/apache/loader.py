@@ -395,7 +395,7 @@ class _Loader:
             self._note(
                 f"define:{word}",
                 f"{place}: <IfDefine {word}> depends on a name that only the command line "
-                "(-D) could define, so its contents were read as if it held",
+                "(-D) could define, so its contents were read as if the condition were true",
             )
             return True
         if key == "ifversion":
@@ -403,7 +403,7 @@ class _Loader:
         self._note(
             f"{key}:{place}",
             f"{place}: <{key[:2].capitalize()}{key[2:].capitalize()}> cannot be evaluated "
-            "here, so its contents were read as if it held",
+            "here, so its contents were read as if the condition were true",
         )
         return True
 
@@ -417,7 +417,7 @@ class _Loader:
         self._note(
             f"module:{name}",
             f"{place}: no MPM module has been loaded at this point, so the modules are "
-            f"not all known and <IfModule {word}> was read as if it held",
+            f"not all known and <IfModule {word}> was read as if the condition were true",
         )
         return True
 

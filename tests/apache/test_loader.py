@@ -135,7 +135,7 @@ def test_ifmodule_without_loadmodule_is_assumed_true(tmp_path: Path):
     config = load(str(main))
     assert names(config) == ["Define A 1"]
     assert len(config.notes) == 1
-    assert "<IfModule ssl_module> was read as if it held" in config.notes[0]
+    assert "<IfModule ssl_module> was read as if the condition were true" in config.notes[0]
 
 
 def test_ifmodule_in_fragment_with_some_loadmodule(tmp_path: Path):
