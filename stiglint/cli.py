@@ -187,7 +187,9 @@ def check(
     if lint_run.STDIN in paths:
         if paths.count(lint_run.STDIN) > 1:
             _fail("'-' (standard input) can be given only once")
-        stdin_text = sys.stdin.read()
+        # Read bytes: a Latin-1 comment must not stop the run, and the adapters
+        # decode files the same lenient way.
+        stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     _check_output_path(output, [path for path in paths if path != lint_run.STDIN])
 
     if combine:
@@ -247,7 +249,9 @@ def _options(config_file, no_config, select, ignore, severity, fail_on, mount, e
     if fail_on is not None:
         cli.fail_on = fail_on.value
     if mount:
-        cli.mounts = [configuration.normalise_mount(value, "--mount", where) for value in mount]
+        cli.mounts = [
+            configuration.normalise_mount(value, "--mount", where) for value in _split(mount)
+        ]
     if entry:
         cli.entry = list(entry)
     if server is not None:

@@ -109,6 +109,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML: byte {exc.start} is not UTF-8; save the file as UTF-8"
+        ) from None
 
 
 def load(path: str | os.PathLike[str]) -> Options:

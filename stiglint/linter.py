@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 
-from stiglint.findings import InputError, Place, Report
+from stiglint import catalogue
+from stiglint.findings import Finding, InputError, Place, Report
 from stiglint.settings import Settings
 
 SERVERS = ("nginx", "apache", "haproxy")
@@ -58,6 +60,11 @@ def detect_server(path: str, text: str | None = None) -> str:
     unreadable = False
     if text is None:
         try:
+            # A FIFO or device is never opened here, because opening a FIFO
+            # with no writer blocks. The HAProxy adapter rejects such a file.
+            # NOTE: the nginx and Apache loaders still open it.
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise OSError(f"not a regular file: {path}")
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(256 * 1024)
         except OSError:
@@ -127,4 +134,20 @@ def lint_file(path: str, settings: Settings, server: str | None = None) -> Repor
             )
             return report
     module = importlib.import_module(f"stiglint.{server}")
-    return module.lint(path, settings)
+    report = module.lint(path, settings)
+    if settings.mounts and not report.targets and not report.errors:
+        report.findings.append(_unserved_mounts(path, settings.mounts))
+    return report
+
+
+def _unserved_mounts(path: str, mounts: tuple[str, ...]) -> Finding:
+    """Report mount paths the user gave that no proxy block serves."""
+    rule = catalogue.get("ROUTE-SHADOWED")
+    return Finding(
+        rule.id,
+        rule.severity,
+        Place(path),
+        f"No block in these files proxies the STIG Manager mount path "
+        f"{', '.join(mounts)} given in the settings, so nothing was checked",
+        "# check the mount path, or that these are the files the server loads",
+    )

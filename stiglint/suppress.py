@@ -59,6 +59,33 @@ def _key(path: str) -> str:
 _OWN_LINE_COMMENTS_ONLY = frozenset({"apache"})
 
 
+def comment_start(line: str) -> int | None:
+    """Return where the comment on `line` starts, or None.
+
+    A `#` inside a quoted value or in the middle of a word does not start a
+    comment in nginx, Apache httpd or HAProxy, so text there never suppresses.
+    """
+    quote = ""
+    previous = " "
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char == "\\":
+            index += 2
+            previous = "x"
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and (previous.isspace() or previous in ";{}"):
+            quote = char
+        elif char == "#" and (previous.isspace() or previous in ";{}"):
+            return index
+        previous = char
+        index += 1
+    return None
+
+
 def scan(
     text: str, file: str, blocks: list[tuple[int, int]], own_line_only: bool = False
 ) -> list[Suppression]:
@@ -75,7 +102,10 @@ def scan(
     for index, line in enumerate(lines):
         if "stiglint" not in line:
             continue
-        match = _COMMENT.search(line)
+        start = comment_start(line)
+        if start is None:
+            continue
+        match = _COMMENT.match(line, start)
         if match is None:
             continue
         if own_line_only and not line.lstrip().startswith("#"):

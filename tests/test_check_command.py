@@ -156,3 +156,37 @@ def test_version_and_rules():
     assert page.returncode == 0
     assert page.stdout.startswith("# WEBSOCKET-UPGRADE")
     assert run("rule", "NO-SUCH-RULE").returncode == 2
+
+
+def test_latin1_on_standard_input(tmp_path):
+    text = (SAMPLES / "pass.conf").read_bytes().replace(b"# STIG", b"# caf\xe9 STIG", 1)
+    environment = {**os.environ, "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "stiglint", "check", "--no-config", "--stdin-filename", "nginx.conf", "-"],
+        input=text, capture_output=True, env=environment, timeout=60, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"No problems" in result.stdout
+
+
+def test_latin1_configuration_file_is_a_clear_error(tmp_path):
+    (tmp_path / ".stiglint.toml").write_bytes(b'# caf\xe9\nignore = ["FORWARDED-HOST"]\n')
+    result = run("check", str(SAMPLES / "pass.conf"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_mount_that_nothing_serves_fails(tmp_path):
+    result = run("check", "--no-config", "--mount", "/wrong/", str(SAMPLES / "pass.conf"))
+    assert result.returncode == 1
+    assert "ROUTE-SHADOWED" in result.stdout
+    assert "mount path /wrong/ given in the settings, so nothing was checked" in result.stdout
+
+
+def test_mount_list_split_on_commas(tmp_path):
+    result = run("check", "--no-config", "--format", "json", "--mount", "/stigman/,/other/",
+                 str(SAMPLES / "pass.conf"))
+    document = json.loads(result.stdout)
+    assert [t["mount"] for t in document["targets"]] == ["/stigman/"]
+    assert result.returncode == 0

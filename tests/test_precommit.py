@@ -55,6 +55,9 @@ def test_hook_declared():
         "deploy/haproxy/haproxy.cfg",
         "haproxy/conf.d/10-stigman.cfg",
         "conf.d/stigman.conf",
+        "nginx/sites-available/stigman.example.org",
+        "deploy/nginx/proxy_params",
+        "nginx/templates/default.conf.template",
     ],
 )
 def test_files_pattern_matches(path):

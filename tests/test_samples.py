@@ -19,7 +19,8 @@ def _family_of(path: Path) -> str | None:
 
 def test_samples_exist_for_every_server_family():
     nginx = {p.name for p in SAMPLES if p.parent.name == "nginx"}
-    for family in ("body-size", "buffering", "websocket", "timeout", "forwarded-headers"):
+    for family in ("body-size", "buffering", "websocket", "timeout", "forwarded-headers",
+                   "client-cert", "routing", "input"):
         assert f"fail-{family}.conf" in nginx
     assert "pass.conf" in nginx
 

@@ -298,3 +298,25 @@ def test_cli_nginx_block_suppression_stops_at_end(cli, tmp_path):
         "TIMEOUT-STREAM-CUT:14",
         "BODY-SIZE-LIMIT:15",
     ]
+
+
+def test_comment_start_ignores_quotes_and_words():
+    from stiglint.suppress import comment_start
+
+    assert comment_start('add_header X "# stiglint: ignore=A";') is None
+    assert comment_start("add_header X '#a' ; # real") == 20
+    assert comment_start("set $a b#c;") is None
+    assert comment_start("# whole line") == 0
+    assert comment_start('add_header X "a\\"#b"; # after') == 22
+
+
+def test_suppression_text_inside_quotes_is_not_honoured(tmp_path):
+    from stiglint.findings import Report, Finding, Place, Severity
+    from stiglint.suppress import apply
+
+    path = tmp_path / "nginx.conf"
+    path.write_text('http {\n  add_header X "# stiglint: ignore-file=BODY-SIZE-LIMIT";\n}\n')
+    finding = Finding("BODY-SIZE-LIMIT", Severity.ERROR, Place(str(path), 2), "m")
+    report = Report("nginx", files=[str(path)], findings=[finding])
+    apply(report)
+    assert [f.rule for f in report.findings] == ["BODY-SIZE-LIMIT"]

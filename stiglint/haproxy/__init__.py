@@ -2,29 +2,75 @@
 
 from __future__ import annotations
 
+import os
+
 from stiglint import endpoints
 from stiglint.findings import Place, Report, Target
 from stiglint.haproxy import checks
 from stiglint.haproxy.loader import load
+from stiglint.haproxy.model import PROXY_KINDS, Config
 from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import Request, route
 from stiglint.haproxy.targets import Finder
 from stiglint.haproxy.targets import Target as Route
+from stiglint.haproxy.validate import validate
 from stiglint.settings import Settings
 
 
 def lint(path: str, settings: Settings) -> Report:
     """Lint the HAProxy configuration at `path`: a file, or a directory of *.cfg files."""
-    return lint_files([path], settings)
+    report, config = _lint([path], settings)
+    if os.path.isfile(path):
+        _suggest_combine(path, config, report)
+    return report
 
 
 def lint_files(paths: list[str], settings: Settings) -> Report:
     """Lint several files read together as one configuration, as `haproxy -f a -f b`."""
-    # Only a release the user states decides `.if version_atleast(...)` blocks.
-    stated_version = None
-    if settings.version_given("haproxy"):
-        stated_version = settings.version("haproxy").parts
-    config = load(paths, stated_version)
+    return _lint(paths, settings)[0]
+
+
+def _suggest_combine(path: str, config: Config, report: Report) -> None:
+    """Note sibling *.cfg files when a file has proxies but no defaults section.
+
+    Such a file is often one part of `haproxy -f 00-global.cfg -f 10-site.cfg`,
+    whose defaults carry over from an earlier file, so alone it draws false
+    TIMEOUT-MISSING warnings.
+    """
+    kinds = {section.kind for section in config.sections}
+    if "defaults" in kinds or not kinds & PROXY_KINDS:
+        return
+    directory = os.path.dirname(path) or "."
+    try:
+        names = sorted(
+            name
+            for name in os.listdir(directory)
+            if name.endswith(".cfg")
+            and name != os.path.basename(path)
+            and os.path.isfile(os.path.join(directory, name))
+        )
+    except OSError:
+        return
+    if not names:
+        return
+    shown = ", ".join(names[:3]) + (" and more" if len(names) > 3 else "")
+    report.notes.append(
+        f"{path}: this file has proxies but no defaults section, and its directory "
+        f"has other *.cfg files ({shown}). If HAProxy reads them together "
+        "(haproxy -f a.cfg -f b.cfg), lint them as one configuration with --combine "
+        "or give the directory, so that the defaults of the other files apply"
+    )
+
+
+def _lint(paths: list[str], settings: Settings) -> tuple[Report, Config]:
+    # Without --haproxy-version, `.if version_atleast(...)` blocks are decided
+    # for the default release, and the loader notes that it was assumed.
+    config = load(
+        paths,
+        settings.version("haproxy").parts,
+        version_assumed=not settings.version_given("haproxy"),
+    )
+    config.errors.extend(validate(config))
     report = Report("haproxy", files=list(config.files), errors=list(config.errors))
     report.notes.extend(config.notes)
     for section in config.sections:
@@ -68,7 +114,7 @@ def lint_files(paths: list[str], settings: Settings) -> Report:
     report.findings = checks.collect(issues)
     # Routes of several endpoints and mounts can repeat the same note.
     report.notes = list(dict.fromkeys(report.notes))
-    return report
+    return report, config
 
 
 # Header rewriting keywords removed in HAProxy 2.1 in favour of http-request and

@@ -9,6 +9,7 @@ bad value, or at the section header when a missing keyword is to blame.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from stiglint import catalogue
@@ -17,17 +18,18 @@ from stiglint.findings import Finding, Place, Severity
 from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import (
+    Acl,
     Evaluator,
     Request,
     acls_of,
     split_acl,
     split_condition,
+    split_or,
 )
 from stiglint.haproxy.values import (
     format_seconds,
     format_size,
     is_unitless,
-    parse_size,
     parse_time,
 )
 from stiglint.settings import Settings
@@ -138,17 +140,30 @@ def check_unitless(context: Context) -> list[Issue]:
             kind, "{endpoints} are cut after {time} of silence"
         )
         effect = effect.replace("{time}", format_seconds(int(value) / 1000))
-        issues.append(
-            Issue(
-                "TIMEOUT-UNITLESS",
-                keyword.place,
-                f"timeout {kind} {value} has no unit, so HAProxy reads it as {value} ms, "
-                f"not {value} s: {effect}",
-                f"timeout {kind} {value}s",
-                context.label,
+        message = (
+            f"timeout {kind} {value} has no unit, so HAProxy reads it as {value} ms, "
+            f"not {value} s: {effect}"
+        )
+        fix = f"timeout {kind} {value}s"
+        recommended = context.settings.timeout_warning_seconds
+        if kind in _STREAM_TIMEOUTS and int(value) < recommended:
+            # Adding only the unit would trade this finding for TIMEOUT-STREAM-CUT
+            # or TIMEOUT-BELOW-RECOMMENDED on the next run.
+            fix = f"timeout {kind} {format_seconds(recommended)}"
+            message += (
+                f". The fix uses {format_seconds(recommended)} rather than {value}s, "
+                "because STIG Manager's reverse-proxy guide recommends "
+                f"{format_seconds(recommended)} so that its event streams, exports "
+                "and log socket survive quiet periods"
             )
+        issues.append(
+            Issue("TIMEOUT-UNITLESS", keyword.place, message, fix, context.label)
         )
     return issues
+
+
+# Timeouts that decide how long an idle stream or WebSocket stays open.
+_STREAM_TIMEOUTS = frozenset({"client", "server", "tunnel"})
 
 
 # Effects of a timeout read as milliseconds. Timeouts not listed cut idle streams.
@@ -235,17 +250,19 @@ def _timeout_issue(
     elif seconds < settings.timeout_warning_seconds:
         rule = "TIMEOUT-BELOW-RECOMMENDED"
         symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but the guide "
-            f"recommends {format_seconds(settings.timeout_warning_seconds)}",
+            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
+            "Manager's reverse-proxy guide recommends "
+            f"{format_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: "an export or clone whose progress pauses longer than "
             f"{format_seconds(seconds)} is truncated",
             Kind.WEBSOCKET: f"an idle log socket is closed after {format_seconds(seconds)}",
         }[endpoint_kind]
     else:
         return None
-    fix = f"timeout {kind} {format_seconds(settings.timeout_warning_seconds)}"
+    recommended = format_seconds(settings.timeout_warning_seconds)
+    fix = f"timeout {kind} {recommended}"
     if tunnelled and kind != "tunnel":
-        fix = f"timeout tunnel {format_seconds(settings.timeout_warning_seconds)}"
+        fix = _tunnel_fix(context, keyword, recommended)
         symptom += (
             " (without timeout tunnel, client and server timeouts apply to the tunnel)"
         )
@@ -260,6 +277,25 @@ def _timeout_issue(
     )
 
 
+def _tunnel_fix(context: Context, keyword: Keyword, recommended: str) -> str:
+    """Return the `timeout tunnel` fix, placed where HAProxy applies it.
+
+    HAProxy ignores `timeout tunnel` in a frontend, with a warning that the
+    frontend has no backend capability. It works in a backend, a listen section
+    or defaults, so a line reported in a frontend gets a fix for the backend.
+    """
+    line = f"timeout tunnel {recommended}"
+    in_frontend = context.frontend.kind == "frontend" and any(
+        own is keyword for own in context.frontend.section.keywords
+    )
+    if not in_frontend:
+        return line
+    return (
+        f"# in {context.backend.label()} or in defaults, because a frontend "
+        f"ignores timeout tunnel:\n{line}"
+    )
+
+
 def check_body_size(context: Context) -> list[Issue]:
     if context.endpoint.kind is not Kind.UPLOAD or not context.http:
         return []
@@ -270,10 +306,15 @@ def check_body_size(context: Context) -> list[Issue]:
         limit = _body_limit(proxy, rule)
         if limit is None:
             continue
-        size, place, text = limit
+        size, place, text = limit.size, limit.keyword.place, limit.keyword.text()
         if context.fires(proxy, rule) is False:
             continue
         if size < context.settings.body_size_min:
+            minimum = context.settings.body_size_min
+            # The fix corrects the reported line, so a named ACL keeps its users.
+            fix = (
+                f"# replace line {limit.keyword.line} with:\n{limit.corrected(minimum)}"
+            )
             issues.append(
                 Issue(
                     "BODY-SIZE-LIMIT",
@@ -282,8 +323,7 @@ def check_body_size(context: Context) -> list[Issue]:
                     f"({text}): imports of STIG, checklist and archive files larger than "
                     "that fail before they reach STIG Manager (uploads sent chunked slip "
                     "past the rule, so the failure even depends on the client)",
-                    "http-request deny deny_status 413 if { req.body_size gt "
-                    f"{context.settings.body_size_min} }}",
+                    fix,
                     context.label,
                 )
             )
@@ -306,45 +346,62 @@ def check_body_size(context: Context) -> list[Issue]:
     return issues
 
 
-def _body_limit(proxy: Proxy, rule: Keyword) -> tuple[int, Place, str] | None:
+@dataclass
+class _BodyLimit:
+    """The largest body a deny rule lets through, and the line that sets it."""
+
+    size: int
+    keyword: Keyword
+    operator: str
+    # The limit as written on that line, such as "10485760".
+    written: str
+
+    def corrected(self, minimum: int) -> str:
+        """Return the limit's line with the limit raised so `minimum` bytes pass."""
+        # `gt` and `le` take the largest allowed size itself, `ge` and `lt` one more.
+        value = minimum + 1 if self.operator in ("ge", "lt") else minimum
+        words = [self.keyword.name, *self.keyword.args]
+        for index in range(len(words) - 1):
+            if words[index] == self.operator and words[index + 1] == self.written:
+                words[index + 1] = str(value)
+                break
+        return " ".join(words)
+
+
+def _body_limit(proxy: Proxy, rule: Keyword) -> _BodyLimit | None:
     """Return the largest body a deny rule lets through, with where it is set."""
     kind, words = split_condition(rule.args)
     if kind is None:
         return None
     acls = acls_of(proxy)
-    tests: list[tuple[tuple[str, ...], Place, str]] = []
+    tests: list[tuple[tuple[str, ...], Keyword]] = []
     index = 0
     while index < len(words):
         word = words[index]
         if word == "{":
             end = words.index("}", index) if "}" in words[index:] else len(words)
             inner = words[index + 1 : end]
-            tests.append((inner, rule.place, rule.text()))
+            tests.append((inner, rule))
             index = end + 1
             continue
         for acl in acls.get(word, ()):
             if acl.keyword is not None:
-                tests.append(
-                    (acl.keyword.args[1:], acl.keyword.place, acl.keyword.text())
-                )
+                tests.append((acl.keyword.args[1:], acl.keyword))
         index += 1
-    for inner, place, text in tests:
+    for inner, keyword in tests:
         if not inner:
             continue
         criterion, _, values = split_acl(tuple(inner))
         if criterion.lower() not in _SIZE_FETCHES or len(values) < 2:
             continue
-        operator, number = values[0], parse_size(values[1])
-        if number is None:
+        # ACL integers take no size suffix; validate reports one as an input error.
+        if not values[1].isdigit():
             continue
-        if kind == "if" and operator == "gt":
-            return number, place, text
-        if kind == "if" and operator == "ge":
-            return number - 1, place, text
-        if kind == "unless" and operator == "le":
-            return number, place, text
-        if kind == "unless" and operator == "lt":
-            return number - 1, place, text
+        operator, number = values[0], int(values[1])
+        if (kind, operator) in (("if", "gt"), ("unless", "le")):
+            return _BodyLimit(number, keyword, operator, values[1])
+        if (kind, operator) in (("if", "ge"), ("unless", "lt")):
+            return _BodyLimit(number - 1, keyword, operator, values[1])
     return None
 
 
@@ -369,19 +426,24 @@ def check_buffer_request(context: Context) -> list[Issue]:
         return []
 
     buffered = _buffered_bytes(context.proxies)
-    needed = buffered / ASSUMED_UPLOAD_BYTES_PER_SECOND
-    if seconds >= needed:
+    transfer = buffered / ASSUMED_UPLOAD_BYTES_PER_SECOND
+    if seconds >= transfer:
         return []
-    enough = max(10, math.ceil(needed * 2))
+    # Rounded up to whole seconds, so that the message and the fix agree.
+    needed = math.ceil(transfer)
+    # Twice the transfer time leaves room for slower links, with 10 s as the floor.
+    enough = max(10, needed * 2)
     return [
         Issue(
             "BUFFERING-REQUEST-TIMEOUT",
             deadline.place,
             f"{{endpoints}}: option http-buffer-request (line {option.line}) makes HAProxy "
             f"wait for up to {format_size(buffered)} of the request body within "
-            f"{deadline.text()}; a client uploading at 1 Mbit/s needs "
-            f"{needed:.1f} s for that, so imports from slow links fail with "
+            f"{deadline.text()}; a client uploading at 1 Mbit/s needs about "
+            f"{needed} s for that, so imports from slow links fail with "
             "408 Request Timeout",
+            f"# {enough} s is twice the {needed} s that {format_size(buffered)} takes "
+            "at 1 Mbit/s (at least 10 s):\n"
             f"timeout http-request {enough}s\n# or: no option http-buffer-request",
             context.label,
         )
@@ -389,18 +451,20 @@ def check_buffer_request(context: Context) -> list[Issue]:
 
 
 def _buffered_bytes(proxies: Proxies) -> int:
-    bufsize_line = proxies.global_value("tune.bufsize")
-    bufsize = (
-        parse_size(bufsize_line.args[0]) if bufsize_line and bufsize_line.args else None
-    )
-    bufsize = bufsize or DEFAULT_BUFSIZE
-    rewrite_line = proxies.global_value("tune.maxrewrite")
-    rewrite = (
-        parse_size(rewrite_line.args[0]) if rewrite_line and rewrite_line.args else None
-    )
+    bufsize = _global_count(proxies, "tune.bufsize") or DEFAULT_BUFSIZE
+    rewrite = _global_count(proxies, "tune.maxrewrite")
     if rewrite is None:
         rewrite = min(DEFAULT_MAXREWRITE, bufsize // 2)
     return max(bufsize - rewrite, 0)
+
+
+def _global_count(proxies: Proxies, name: str) -> int | None:
+    """Return a global byte count as HAProxy 2.6 reads it: its leading digits."""
+    line = proxies.global_value(name)
+    if line is None or not line.args:
+        return None
+    digits = re.match(r"\d*", line.args[0]).group(0)
+    return int(digits) if digits else None
 
 
 def check_compression(context: Context) -> list[Issue]:
@@ -612,7 +676,7 @@ def check_client_cert(frontend: Proxy, backends: list[Proxy]) -> list[Issue]:
     for proxy, rule in cert_rules:
         header = rule.args[1]
         kind, words = split_condition(rule.args)
-        guarded = kind == "if" and _tests_certificate(words)
+        guarded = kind == "if" and _tests_certificate(proxy, words)
         if mode == "optional" and not guarded:
             issues.append(
                 Issue(
@@ -659,13 +723,45 @@ def _verify_mode(frontend: Proxy) -> tuple[str, Keyword] | None:
     return None
 
 
-def _tests_certificate(words: tuple[str, ...]) -> bool:
-    for index, word in enumerate(words):
-        if word.startswith(("ssl_c_used", "ssl_c_verify", "ssl_c_der")):
-            before = words[index - 2 : index]
-            if "!" not in before:
-                return True
+def _tests_certificate(proxy: Proxy, words: tuple[str, ...]) -> bool:
+    """Return whether an `if` condition holds only when the client sent a certificate.
+
+    Each `or` branch must contain a certificate test that is not negated: an
+    anonymous ACL such as `{ ssl_c_used }`, or a named ACL whose every `acl`
+    line is one, because HAProxy ORs the lines of a named ACL.
+    """
+    acls = acls_of(proxy)
+    branches = split_or(words)
+    return bool(branches) and all(
+        _branch_tests_certificate(branch, acls) for branch in branches
+    )
+
+
+def _branch_tests_certificate(words: list[str], acls: dict[str, list[Acl]]) -> bool:
+    index = 0
+    while index < len(words):
+        negated = False
+        while words[index] == "!" and index + 1 < len(words):
+            negated = not negated
+            index += 1
+        word = words[index]
+        if word == "{":
+            end = words.index("}", index) if "}" in words[index:] else len(words)
+            criteria = [words[index + 1]] if index + 1 < end else []
+            index = end + 1
+        else:
+            criteria = [acl.criterion for acl in acls.get(word, ())]
+            index += 1
+        if (
+            not negated
+            and criteria
+            and all(criterion.startswith(_CERT_TESTS) for criterion in criteria)
+        ):
+            return True
     return False
+
+
+_CERT_TESTS = ("ssl_c_used", "ssl_c_verify", "ssl_c_der")
 
 
 def _deleted_before(

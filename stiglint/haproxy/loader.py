@@ -9,6 +9,7 @@ from one file to the next, which `proxies` resolves later.
 from __future__ import annotations
 
 import os
+import stat
 
 from stiglint.findings import InputError, Place
 from stiglint.haproxy.model import PROXY_KINDS, SECTION_KINDS, Config, Keyword, Section
@@ -49,31 +50,38 @@ def expand_paths(paths: list[str], config: Config) -> list[str]:
     return files
 
 
-def load(paths: list[str], version: tuple[int, ...] | None = None) -> Config:
-    """Read the configuration made of `paths`, reporting problems as InputErrors."""
+def load(
+    paths: list[str],
+    version: tuple[int, ...] | None = None,
+    version_assumed: bool = False,
+) -> Config:
+    """Read the configuration made of `paths`, reporting problems as InputErrors.
+
+    `version` decides `.if version_atleast(...)` blocks, and None leaves them
+    undecided. With `version_assumed`, each block it decides gets a note.
+    """
     config = Config()
     for path in expand_paths(paths, config):
         text = _read(path, config)
         if text is None:
             continue
         config.files.append(path)
-        _FileReader(path, config, version).read(text)
+        _FileReader(path, config, version, version_assumed).read(text)
     return config
 
 
 def _read(path: str, config: Config) -> str | None:
     try:
-        size = os.path.getsize(path)
-        if size > _MAX_FILE_BYTES:
-            config.errors.append(
-                InputError(
-                    Place(path),
-                    f"file is too large to be a configuration ({size} bytes)",
-                )
+        data = _read_regular_file(path)
+    except _NotRegular:
+        config.errors.append(
+            InputError(
+                Place(path),
+                "not a regular file (a FIFO, socket or device), so it was not read",
+                "give the configuration file itself",
             )
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
+        )
+        return None
     except OSError as exc:
         config.errors.append(
             InputError(
@@ -83,12 +91,41 @@ def _read(path: str, config: Config) -> str | None:
             )
         )
         return None
+    if len(data) > _MAX_FILE_BYTES:
+        config.errors.append(
+            InputError(
+                Place(path),
+                f"file is too large to be a configuration (over {_MAX_FILE_BYTES} bytes)",
+            )
+        )
+        return None
     if b"\0" in data:
         config.errors.append(
             InputError(Place(path), "file is binary, not an HAProxy configuration")
         )
         return None
     return data.decode("utf-8", errors="replace")
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular_file(path: str) -> bytes:
+    """Read at most the size cap plus one byte of a regular file.
+
+    The file is opened without blocking, so a FIFO with no writer cannot hang
+    the run, and checked with fstat before any byte is read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRegular(path)
+        return handle.read(_MAX_FILE_BYTES + 1)
+
+
+def _names_version(args: tuple[str, ...]) -> bool:
+    return any("version_atleast(" in word or "version_before(" in word for word in args)
 
 
 class _Branch:
@@ -121,11 +158,16 @@ _TAKEN = {True: "yes", None: "maybe", False: "no"}
 
 class _FileReader:
     def __init__(
-        self, path: str, config: Config, version: tuple[int, ...] | None
+        self,
+        path: str,
+        config: Config,
+        version: tuple[int, ...] | None,
+        version_assumed: bool = False,
     ) -> None:
         self.path = path
         self.config = config
         self.version = version
+        self.version_assumed = version_assumed
         self.section: Section | None = None
         self.branches: list[_Branch] = []
         self.env_lines: list[int] = []
@@ -223,6 +265,13 @@ class _FileReader:
             self.config.notes.append(
                 f"{self.path}:{number}: the condition {' '.join(args)!r} depends on the "
                 "machine HAProxy runs on, so stiglint read every branch of this block"
+            )
+        elif self.version_assumed and self.version and _names_version(args):
+            release = ".".join(str(part) for part in self.version)
+            self.config.notes.append(
+                f"{self.path}:{number}: the condition {' '.join(args)!r} was evaluated "
+                f"for HAProxy {release}, the assumed release; give the real one with "
+                "--haproxy-version"
             )
         return value
 

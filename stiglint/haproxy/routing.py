@@ -98,11 +98,14 @@ def split_condition(args: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]
 
 
 def _normalise(words: tuple[str, ...]) -> tuple[str, ...]:
-    # `!{ ssl_fc }` and `!name` are written without a space after `!`.
+    # `!{ ssl_fc }`, `!name` and `!!name` are written without a space after
+    # `!`, and HAProxy 2.6.12 accepts each `!` as one more negation.
     result: list[str] = []
     for word in words:
-        if word.startswith("!") and len(word) > 1:
-            result.extend(("!", word[1:]))
+        name = word.lstrip("!")
+        if name and name != word:
+            result.extend(["!"] * (len(word) - len(name)))
+            result.append(name)
         else:
             result.append(word)
     return tuple(result)
@@ -127,7 +130,7 @@ class Evaluator:
 
     def condition(self, words: tuple[str, ...]) -> bool | None:
         terms: list[bool | None] = []
-        for group in _split_or(words):
+        for group in split_or(words):
             terms.append(self._all(group))
         if True in terms:
             return True
@@ -185,7 +188,8 @@ class Evaluator:
         return match(criterion, flags, values, self.request)
 
 
-def _split_or(words: tuple[str, ...]) -> list[list[str]]:
+def split_or(words: tuple[str, ...]) -> list[list[str]]:
+    """Split condition words at `||` and `or` outside braces into AND groups."""
     groups: list[list[str]] = [[]]
     depth = 0
     for word in words:

@@ -9,10 +9,11 @@ from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
 from stiglint.nginx.clientcert import check_client_cert
 from stiglint.nginx.effective import Scope
-from stiglint.nginx.loader import load
+from stiglint.nginx.loader import deep_recursion, load
 from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.targets import Finder, Mount, Upstream
+from stiglint.nginx.validate import validate
+from stiglint.nginx.targets import Finder, Mount, Upstream, fallback_location
 from stiglint.settings import Settings, Version
 
 # A comment in the configuration can state the nginx release it runs on.
@@ -21,15 +22,22 @@ _VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 
 def lint(path: str, settings: Settings) -> Report:
     """Lint the nginx configuration whose main file is `path`."""
+    with deep_recursion():
+        return _lint(path, settings)
+
+
+def _lint(path: str, settings: Settings) -> Report:
     config = load(path, settings.prefix)
     report = Report(
         "nginx", files=list(config.files), errors=list(config.errors), blocks=config.blocks
     )
+    report.notes.extend(config.notes)
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
     version = _version(config, settings, report)
     finder = Finder(config)
     report.errors.extend(_duplicate_locations(finder.servers()))
+    report.errors.extend(validate(config.root))
     maps = finder.maps()
 
     issues: list[checks.Issue] = []
@@ -84,6 +92,7 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             if location is None:
                 issues.append(checks.check_unrouted(server, endpoint, path))
                 continue
+            location = fallback_location(server, location) or location
             scope = scopes.get(location.directive)
             if scope is None:
                 scope = scopes[location.directive] = Scope(location.directive, version)
@@ -95,6 +104,7 @@ def _check_server(server, targets, settings, version, maps, report) -> list[chec
             upstream = Upstream.parse(proxied[location.directive].proxy_pass.args[0])
             uri = upstream.uri if upstream else None
             issues.extend(checks.check_upstream_path(context, location.path, uri))
+            issues.extend(checks.check_if_branches(context, uri))
             for check in checks.CHECKS:
                 issues.extend(check(context))
     return issues

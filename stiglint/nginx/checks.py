@@ -17,6 +17,7 @@ from stiglint.findings import Finding, Place, Severity
 from stiglint.nginx.effective import Headers, Scope
 from stiglint.nginx.locations import Location
 from stiglint.nginx.model import Directive
+from stiglint.nginx.targets import Upstream
 from stiglint.nginx.values import format_seconds, format_size, parse_size, parse_time
 from stiglint.settings import Settings
 
@@ -48,6 +49,8 @@ class Issue:
     severity: Severity | None = None
     # What breaks for this kind of endpoint; merged issues list each once.
     detail: str = ""
+    # Text between the message and the details.
+    detail_intro: str = ": "
 
 
 @dataclass
@@ -108,9 +111,9 @@ def check_buffering(context: Context) -> list[Issue]:
 
     worse = _buffering_aggravators(context)
     severity = Severity.ERROR if worse else Severity.WARNING
-    because = "; ".join(worse) if worse else (
-        "it still streams while the upstream answers chunked over HTTP/1.1 to a "
-        "plain-HTTP listener, but any TLS listener, HTTP/1.0 upstream or gzip holds it"
+    because = " and ".join(worse) if worse else (
+        "this plain-HTTP listener with an HTTP/1.1 upstream still passes chunks on, but "
+        "a TLS listener, an HTTP/1.0 upstream or gzip would hold them"
     )
     return [
         Issue(
@@ -124,6 +127,7 @@ def check_buffering(context: Context) -> list[Issue]:
             context.label,
             severity,
             detail=because,
+            detail_intro=", because " if worse else ". For now, ",
         )
     ]
 
@@ -201,18 +205,24 @@ def check_websocket(context: Context) -> list[Issue]:
     ]
 
 
+# nginx variable names are case-insensitive, so $http_Upgrade is $http_upgrade; a
+# longer name such as $http_upgrade_x is another variable.
 def _is_upgrade_source(value: str) -> bool:
-    return value == "$http_upgrade" or value.lower() == "websocket"
+    return value.lower() in ("$http_upgrade", "${http_upgrade}", "websocket")
 
 
 def _carries_upgrade(value: str, maps: dict[str, Directive]) -> bool:
     if _has_upgrade_token(value):
         return True
+    if value.lower() in ("$http_connection", "${http_connection}"):
+        # The client's own Connection header: a WebSocket handshake always carries
+        # the upgrade token in it (RFC 6455, section 4.1).
+        return True
     variable = re.fullmatch(r"\$(\w+)|\$\{(\w+)\}", value)
     if not variable:
         return False
-    block = maps.get(variable.group(1) or variable.group(2))
-    if block is None or not block.args or block.args[0] != "$http_upgrade":
+    block = maps.get((variable.group(1) or variable.group(2)).lower())
+    if block is None or not block.args or block.args[0].lower() != "$http_upgrade":
         return False
     return any(_has_upgrade_token(" ".join(entry.args)) for entry in block.block or ())
 
@@ -291,7 +301,8 @@ def _timeout_issue(
         rule = "TIMEOUT-STREAM-CUT"
     elif seconds < settings.timeout_warning_seconds:
         symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but the guide "
+            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
+            "Manager's reverse-proxy guide "
             f"recommends {format_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: "an export or clone whose progress pauses longer than "
             f"{format_seconds(seconds)} is truncated",
@@ -400,30 +411,109 @@ def check_route(
 
 
 def check_upstream_path(context: Context, location_path: str, uri: str | None) -> list[Issue]:
-    """Flag an endpoint that proxy_pass rewrites to a path the app does not serve.
+    """Flag an endpoint that proxy_pass sends to a path the app does not serve.
 
-    With a URI part, nginx replaces the part of the request path that matched the
-    location prefix with that URI; without one, the path is passed unchanged.
+    STIG Manager serves its API and socket at its own root (`/api/...`,
+    `/socket/log-socket`; its client settings are relative to the server root),
+    so the path that reaches it must be exactly that. With a URI part, nginx
+    replaces the part of the request path that matched the location prefix with
+    the URI; without one, it passes the request path unchanged.
     """
     location = context.location
-    if uri is None or location.is_regex or not context.path.startswith(location_path):
+    actual = upstream_path(location, uri, context.path)
+    expected = "/" + context.endpoint.path
+    if actual is None or actual == expected:
         return []
-    if "$" in uri:
-        return []  # variables make the final path a run-time value
-    upstream_path = uri + context.path[len(location_path) :]
-    if upstream_path.endswith("/" + context.endpoint.path):
-        return []
+    if uri is None:
+        how = f"{location.label()} passes the request path unchanged"
+        prefix = context.path[: -len(context.endpoint.path)]
+        if location.modifier == "@":
+            # A named location takes no URI part in proxy_pass; rewrite instead.
+            fix = f"rewrite ^{prefix}(.*)$ /$1 break;"
+        else:
+            fix = f"proxy_pass {_with_uri(location, '/')};"
+    else:
+        how = f"{location.label()} replaces {location_path} with {uri}"
+        fix = (
+            f"# make the URI part of proxy_pass end where {location_path} ends, "
+            f"so that {context.path} reaches the app as {expected}"
+        )
     return [
         Issue(
             "ROUTE-PATH",
             context.place_of(location.directive.child("proxy_pass")),
-            f"{{endpoints}} is sent to STIG Manager as {upstream_path}, a path the app "
-            f"does not serve: {location.label()} replaces {location_path} with {uri}",
-            f"# make the URI part of proxy_pass end where {location_path} ends, "
-            "or drop it to pass the path unchanged",
+            f"{{endpoints}} reach STIG Manager under another path than its own "
+            f"({how}, so {context.path} arrives as {actual}); the app serves /api/... "
+            "and /socket/log-socket at its root and answers other paths with 404",
+            fix,
             context.label,
         )
     ]
+
+
+def _with_uri(location: Location, uri: str) -> str:
+    proxy_pass = location.directive.child("proxy_pass")
+    target = proxy_pass.args[0] if proxy_pass is not None and proxy_pass.args else ""
+    scheme, _, rest = target.partition("://")
+    authority = rest.split("/", 1)[0]
+    return f"{scheme}://{authority}{uri}"
+
+
+def upstream_path(location: Location, uri: str | None, path: str) -> str | None:
+    """Return the path nginx sends upstream for `path`, or None when it is unknown."""
+    if uri is None:
+        return path
+    if "$" in uri or location.is_regex or location.modifier == "@":
+        return None
+    if location.modifier == "=":
+        return uri
+    if not path.startswith(location.path):
+        return None
+    return uri + path[len(location.path) :]
+
+
+def check_if_branches(context: Context, uri: str | None) -> list[Issue]:
+    """Flag a proxy_pass inside `if` that sends an endpoint to another path.
+
+    `if` in a location is an implicit nested location: when its condition holds,
+    its own proxy_pass is used, with its own URI part or none.
+    """
+    location = context.location
+    expected = upstream_path(location, uri, context.path)
+    if expected is None:
+        return []
+    issues = []
+    for branch in location.directive.children("if"):
+        proxy_pass = branch.child("proxy_pass")
+        if proxy_pass is None or not proxy_pass.args:
+            continue
+        target = Upstream.parse(proxy_pass.args[0])
+        if target is None:
+            continue
+        actual = upstream_path(location, target.uri, context.path)
+        if actual is None or actual == expected:
+            continue
+        branch_rule = _mapping(location, target.uri)
+        main_rule = _mapping(location, uri)
+        issues.append(
+            Issue(
+                "ROUTE-PATH",
+                proxy_pass.place,
+                f"When the `if` at line {branch.line} matches, {{endpoints}} reach STIG "
+                f"Manager under another path: this proxy_pass {branch_rule}, while the "
+                f"location's own proxy_pass {main_rule}",
+                f"proxy_pass {target.scheme}://{proxy_pass.args[0].split('://', 1)[1].split('/', 1)[0]}"
+                f"{uri if uri is not None else ''};",
+                context.label,
+            )
+        )
+    return issues
+
+
+def _mapping(location: Location, uri: str | None) -> str:
+    if uri is None:
+        return "passes the request path unchanged"
+    return f"replaces {location.path} with {uri}"
 
 
 def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:
@@ -465,7 +555,7 @@ def collect(issues: list[Issue]) -> list[Finding]:
         rule = catalogue.get(rule_id)
         message = issue.message.replace("{endpoints}", _join(labels))
         if details:
-            message += ": " + "; ".join(details)
+            message += issue.detail_intro + "; ".join(details)
         findings.append(
             Finding(
                 issue.rule,

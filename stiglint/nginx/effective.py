@@ -99,16 +99,22 @@ class Scope:
         values: dict[str, tuple[str, Directive | None]] = {"host": ("$proxy_host", None)}
         if not self.http11_default():
             values["connection"] = ("close", None)
+        explicit: set[str] = set()
         for directive in directives:
-            if len(directive.args) >= 2:
-                values[directive.args[0].lower()] = (directive.args[1], directive)
-            elif len(directive.args) == 1:
-                values[directive.args[0].lower()] = ("", directive)
+            if not directive.args:
+                continue
+            name = directive.args[0].lower()
+            value = directive.args[1] if len(directive.args) >= 2 else ""
+            # nginx sends every non-empty line of a repeated header and skips empty
+            # ones, so an empty repeat does not cancel an earlier value.
+            if name in explicit and (not value or values[name][0]):
+                continue
+            explicit.add(name)
+            values[name] = (value, directive)
 
         headers = Headers(values, level)
         if level is None:
             return headers
-        explicit = {d.args[0].lower() for d in directives if d.args}
         # The list the level in force replaces is the next outer level's own list
         # (which that level may itself have inherited): those are the headers the
         # inner list silently drops.

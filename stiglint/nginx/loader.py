@@ -9,16 +9,19 @@ must exist, and a file included from two places is spliced into both.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
+import stat
+import sys
 
 import crossplane
 
 from stiglint.findings import InputError, Place
 from stiglint.nginx import lua
 from stiglint.nginx.model import Config, Directive
-from stiglint.nginx.syntax import check_syntax
+from stiglint.nginx.syntax import TOO_LONG, check_syntax
 
 lua.register()
 
@@ -34,6 +37,21 @@ _ESCAPE = re.compile(r"\\([\"'\\trn])")
 _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "r": "\r", "n": "\n"}
 
 _MAX_FILE_BYTES = 64 * 1024 * 1024
+_LONE_CR = re.compile("\r(?!\n)")
+# crossplane parses nested blocks recursively, a few Python frames per level;
+# this limit lets it read thousands of levels, which nginx accepts too.
+_RECURSION_LIMIT = 20000
+
+
+# Configuration directories that nginx packages compile in. A tree copied out of
+# one (into a repository, say) still names it in absolute includes.
+_CONF_DIRS = (
+    "/etc/nginx/",
+    "/usr/local/nginx/conf/",
+    "/usr/local/etc/nginx/",
+    "/etc/openresty/",
+    "/usr/local/openresty/nginx/conf/",
+)
 
 
 def unescape(arg: str) -> str:
@@ -92,6 +110,11 @@ class _Loader:
         errors, blocks = check_syntax(text, path)
         self.config.errors.extend(errors)
         self.config.blocks[path] = blocks
+        if any(error.message.startswith(TOO_LONG) for error in errors):
+            # crossplane builds tokens one character at a time; a token of
+            # megabytes takes gigabytes of memory, and nginx rejects it anyway.
+            self.payloads[key] = []
+            return []
         payload = crossplane.parse(
             path,
             onerror=_error_fields,
@@ -109,9 +132,11 @@ class _Loader:
                 if any(e.place.file == path for e in self.config.errors):
                     continue
                 message = message or "could not parse the file"
-            self.config.errors.append(
-                InputError(Place(path, line), message, "nginx -t rejects this too")
-            )
+            hint = "nginx -t rejects this too"
+            if "recursion" in message:
+                message = "blocks are nested deeper than stiglint can read"
+                hint = "stiglint reads up to a few thousand levels of nesting"
+            self.config.errors.append(InputError(Place(path, line), message, hint))
         statements = payload["config"][0]["parsed"] if payload["config"] else []
         self.payloads[key] = statements
         return statements
@@ -119,10 +144,17 @@ class _Loader:
     def _read(self, path: str, include: Directive | None) -> str | None:
         place = include.place if include else Place(path)
         try:
-            if os.path.getsize(path) > _MAX_FILE_BYTES:
+            status = os.stat(path)
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(status.st_mode):
+                raise _Unreadable("not a regular file (a pipe, socket or device)")
+            if status.st_size > _MAX_FILE_BYTES:
                 raise _Unreadable("file is larger than 64 MiB")
             with open(path, "rb") as handle:
-                data = handle.read()
+                # A size hint avoids a 64 MiB buffer per file; the file may grow
+                # after stat, so the read stays capped.
+                data = handle.read(min(status.st_size, _MAX_FILE_BYTES) + 4096)
         except IsADirectoryError:
             self._error(place, f"{path} is a directory, not a configuration file",
                         "name the main file, such as /etc/nginx/nginx.conf")
@@ -140,7 +172,48 @@ class _Loader:
         if b"\0" in data:
             self._error(place, f"{path} is not a text file", "name an nginx configuration file")
             return None
-        return data.decode("utf-8", errors="replace")
+        text = data.decode("utf-8", errors="replace")
+        lone = _LONE_CR.search(text)
+        if lone:
+            line = text.count("\n", 0, lone.start()) + 1
+            self._error(
+                Place(path, line),
+                "carriage return without a line feed: nginx ends lines and comments "
+                "only at a line feed, so it reads this file differently from an editor",
+                "convert the file to LF (or CRLF) line endings",
+            )
+        return text
+
+    def _copied_tree_path(self, pattern: str) -> str:
+        """Read `/etc/nginx/...` from the tree being linted when it is a copy.
+
+        When the main file does not sit in the configuration directory that an
+        absolute include names, the include is looked up in the main file's own
+        directory (or the prefix) first, so a tree kept in a repository is linted
+        as itself and not through the host's /etc/nginx.
+        """
+        home = os.path.realpath(self.base_dir) + os.sep
+        for conf_dir in _CONF_DIRS:
+            if not pattern.startswith(conf_dir) or home.startswith(conf_dir):
+                continue
+            copied = os.path.join(self.base_dir, pattern[len(conf_dir) :])
+            parent = os.path.dirname(copied)
+            if glob.glob(copied) or (glob.has_magic(copied) and os.path.isdir(parent)):
+                self._note(
+                    f"absolute includes under {conf_dir} were read from {self.base_dir}, "
+                    "the directory of the main file (give --prefix to read them elsewhere)"
+                )
+                return copied
+            if os.path.exists(pattern) or glob.glob(pattern):
+                self._note(
+                    f"{pattern} is not in {self.base_dir}, so it was read from this machine"
+                )
+            return pattern
+        return pattern
+
+    def _note(self, text: str) -> None:
+        if text not in self.config.notes:
+            self.config.notes.append(text)
 
     def _error(self, place: Place, message: str, hint: str) -> None:
         self.config.errors.append(InputError(place, message, hint))
@@ -185,17 +258,24 @@ class _Loader:
 
     def _include(self, include: Directive, parent: Directive) -> list[Directive]:
         pattern = include.args[0]
-        if not os.path.isabs(pattern):
+        if os.path.isabs(pattern):
+            pattern = self._copied_tree_path(pattern)
+        else:
             pattern = os.path.join(self.base_dir, pattern)
         if glob.has_magic(pattern):
             paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
         elif os.path.exists(pattern):
             paths = [pattern]
         else:
+            where = (
+                "" if os.path.isabs(include.args[0])
+                else f"relative paths resolve against {self.base_dir}; "
+            )
             self._error(
                 include.place,
                 f'include file "{pattern}" not found',
-                "create it or fix the path: nginx refuses to start without it",
+                f"{where}give --prefix with the server's configuration directory if "
+                "it differs, or create the file: nginx refuses to start without it",
             )
             return []
 
@@ -231,4 +311,16 @@ def _error_fields(exc: Exception) -> tuple[str, int | None]:
 
 def load(path: str, prefix: str | None = None) -> Config:
     """Parse the configuration whose main file is `path`, following its includes."""
-    return _Loader(path, prefix).load()
+    with deep_recursion():
+        return _Loader(path, prefix).load()
+
+
+@contextlib.contextmanager
+def deep_recursion():
+    """Let crossplane and the location search follow thousands of nested blocks."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)

@@ -58,6 +58,8 @@ class Location:
             return None
 
     def label(self) -> str:
+        if self.modifier == "@":
+            return f"location @{self.path}"
         if self.modifier:
             return f"location {self.modifier} {self.path}"
         return f"location {self.path}"

@@ -99,5 +99,7 @@ class Config:
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # Line ranges of blocks by file: (first line, last line).
     blocks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Remarks about how the tree was read, for the report's notes.
+    notes: list[str] = field(default_factory=list)
     # True when the main file was a fragment and was placed inside `http`.
     fragment: bool = False

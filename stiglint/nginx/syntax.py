@@ -14,19 +14,26 @@ import re
 from stiglint.findings import InputError, Place
 from stiglint.nginx.lua import LUA_BLOCK_DIRECTIVES, LuaBodyScanner
 
+# Each alternative consumes runs of plain characters at once: a pattern that
+# matched one character per repetition would need memory in proportion to the
+# longest token.
 _TOKEN = re.compile(
     r"""
       (?P<space>\s+)
     | (?P<comment>\#[^\n]*)
-    | (?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    | (?P<quoted>"[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*')
     | (?P<open_quote>["'])
     | (?P<punct>[{};])
-    | (?P<word>(?:\\.|\$\{[^}\s]*\}|[^\s{};\\])+|\\)
+    | (?P<word>(?:[^\s{};\\$]+|\\.|\$\{[^}\s]*\}|\$)+|\\)
     """,
     re.VERBOSE | re.DOTALL,
 )
 
 _LUA = frozenset(LUA_BLOCK_DIRECTIVES)
+# nginx reads the configuration through a 4096-byte buffer and rejects a single
+# token that does not fit (ngx_conf_read_token, "too long parameter").
+MAX_TOKEN = 4096
+TOO_LONG = "parameter longer than"
 _NEWLINE = re.compile("\n")
 
 
@@ -65,6 +72,16 @@ def check_syntax(text: str, file: str) -> tuple[list[InputError], list[tuple[int
             if kind == "space" or kind == "comment":
                 continue
             if kind == "word" or kind == "quoted":
+                if match.end() - match.start() > MAX_TOKEN:
+                    errors.append(
+                        InputError(
+                            Place(file, line_at(match.start())),
+                            f"{TOO_LONG} {MAX_TOKEN} bytes, which nginx rejects as too "
+                            "long",
+                            "look for a missing closing quote, or shorten the value",
+                        )
+                    )
+                    return errors, blocks
                 if not statement:
                     statement = match.group()
                     statement_start = match.start()

@@ -77,8 +77,10 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
     """
     if location.is_regex or location.modifier == "@":
         return None
-    public = _slash(location.path)
     uri = upstream.uri if upstream else None
+    if location.modifier == "=":
+        return _exact_mount(location.path, uri)
+    public = _slash(location.path)
     upstream_base = _slash(uri) if uri is not None else public
     for part in ("api/", "socket/"):
         if upstream_base.endswith("/" + part):
@@ -90,6 +92,46 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
                 return Mount(None, public)
             return None
     return Mount(public, public + "api/")
+
+
+def _exact_mount(path: str, uri: str | None) -> Mount | None:
+    """Place the app's root from an exact location such as `= /stigman/socket/log-socket`.
+
+    An exact location serves one path; its upstream path is the URI part of
+    proxy_pass, which replaces the whole path, or the path itself without one.
+    """
+    upstream_path = uri if uri is not None else path
+    for endpoint in endpoints.ENDPOINTS:
+        suffix = "/" + endpoint.path
+        if upstream_path.endswith(suffix) and path.endswith(suffix):
+            root = path[: -len(endpoint.path)]
+            return Mount(root, root + "api/")
+    return None
+
+
+def named_locations(server: Directive) -> dict[str, Location]:
+    return {
+        location.path: location
+        for location in locations_in(server)
+        if location.modifier == "@"
+    }
+
+
+def fallback_location(server: Directive, location: Location) -> Location | None:
+    """Return the named location a location hands requests to, if it proxies.
+
+    `try_files ... @name` ends in the named location when no file matches, which
+    is the case for API paths; a named location passes the request path unchanged.
+    """
+    if location.directive.child("proxy_pass") is not None:
+        return None
+    try_files = location.directive.child("try_files")
+    if try_files is None or not try_files.args or not try_files.args[-1].startswith("@"):
+        return None
+    named = named_locations(server).get(try_files.args[-1][1:])
+    if named is None or named.directive.child("proxy_pass") is None:
+        return None
+    return named
 
 
 class Finder:
@@ -116,7 +158,7 @@ class Finder:
         for http in self.http:
             for directive in http.children("map"):
                 if len(directive.args) >= 2:
-                    found[directive.args[1].lstrip("$")] = directive
+                    found[directive.args[1].lstrip("$").lower()] = directive
         return found
 
     def reason(self, proxy_pass: Directive) -> str | None:
@@ -160,7 +202,20 @@ class Finder:
                             mount = Mount("/", "/api/")
                     found.append(Target(location, proxy_pass, reason, mount))
             pending.extend(locations_in(location.directive))
+        for target in found:
+            if target.location.modifier == "@" and target.mount is None:
+                target.mount = self._mount_through_fallback(server, target.location)
         return found
+
+    def _mount_through_fallback(self, server: Directive, named: Location) -> Mount | None:
+        """Place a named location by the first location whose try_files ends in it."""
+        pending = list(locations_in(server))
+        while pending:
+            location = pending.pop(0)
+            pending.extend(locations_in(location.directive))
+            if fallback_location(server, location) is named:
+                return mount_for(location, None)
+        return None
 
     def from_mounts(self, server: Directive, mounts: tuple[str, ...]) -> list[Target]:
         """Return the proxying locations that serve the given mount paths."""
@@ -170,6 +225,7 @@ class Finder:
             location = select(server, mount.api + "op/state/sse").location
             if location is None:
                 continue
+            location = fallback_location(server, location) or location
             proxy_pass = location.directive.child("proxy_pass")
             if proxy_pass is None:
                 continue

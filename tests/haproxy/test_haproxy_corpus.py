@@ -1,19 +1,19 @@
 """Real HAProxy configurations lint without a crash and yield what their SOURCE.md states.
 
-CI places the corpus beside the repository (CORPUS below). None of its HAProxy
-cases proxies STIG Manager, so each must yield no finding.
+CI places the corpus beside the repository, and STIGLINT_CORPUS points
+elsewhere (see tests/paths.py). None of its HAProxy cases proxies STIG Manager,
+so each must yield no finding. A missing corpus fails the run, as for nginx.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import CORPUS as CORPUS_ROOT
 
 from stiglint import haproxy, linter
 from stiglint.settings import Settings
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "haproxy"
+CORPUS = CORPUS_ROOT / "haproxy"
 FILES = sorted(CORPUS.glob("*/*.cfg")) if CORPUS.is_dir() else []
 # Notes each case must produce, for the constructs stiglint cannot decide or
 # that HAProxy rejects.
@@ -24,7 +24,9 @@ EXPECTED_NOTES = {
     ],
 }
 
-pytestmark = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
+
+def test_corpus_present():
+    assert len(FILES) >= 5, f"HAProxy corpus missing or incomplete at {CORPUS}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.parent.name)

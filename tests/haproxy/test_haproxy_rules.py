@@ -111,7 +111,7 @@ def test_small_body_limit_flagged_at_anonymous_acl(linter):
 def test_small_body_limit_flagged_at_named_acl(linter):
     text = CLEAN.replace(
         "    default_backend stigman",
-        "    acl big req.hdr_val(content-length) ge 10m\n"
+        "    acl big req.hdr_val(content-length) ge 10485760\n"
         "    http-request deny if big\n"
         "    default_backend stigman",
     )

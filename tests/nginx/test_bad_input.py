@@ -110,3 +110,50 @@ def test_missing_main_file(tmp_path):
 def test_directory_as_main_file(tmp_path):
     errors = load(str(tmp_path)).errors
     assert "is a directory" in errors[0].message
+
+
+def test_lone_carriage_return(nginx):
+    path = nginx.write("nginx.conf", "")
+    path.write_bytes(b"http {\n  # note\rclient_max_body_size 100m;\n}\n")
+    errors = load(str(path)).errors
+    assert [(e.place.line, e.message.split(":")[0]) for e in errors] == [
+        (2, "carriage return without a line feed")
+    ]
+
+
+def test_crlf_line_endings_are_fine(nginx):
+    path = nginx.write("nginx.conf", "")
+    path.write_bytes(b"http {\r\n  server { listen 80; }\r\n}\r\n")
+    assert load(str(path)).errors == []
+
+
+def test_fifo_is_not_read(nginx, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.conf")
+    main = nginx.write("nginx.conf", "http {\n  include pipe.conf;\n}\n")
+    errors = load(str(main)).errors
+    assert [e.place.line for e in errors] == [2]
+    assert "not a regular file" in errors[0].message
+
+
+def test_too_long_token(nginx):
+    path = nginx.write("nginx.conf", "http {\n  add_header X \"" + "a" * 5000 + "\";\n}\n")
+    errors = load(str(path)).errors
+    assert [e.place.line for e in errors] == [2]
+    assert "longer than 4096 bytes" in errors[0].message
+
+
+def test_deep_nesting_is_read(nginx):
+    depth = 3000
+    text = "http { server { " + "location /a { " * depth + "}" * depth + " } }\n"
+    report = nginx.report(text)
+    assert report.errors == []
+
+
+def test_nesting_beyond_reach_is_an_honest_error(nginx):
+    depth = 30000
+    report = nginx.report("http { " + "location /a { " * depth + "}" * depth + " }\n")
+    assert len(report.errors) == 1
+    assert "nested deeper than stiglint can read" in report.errors[0].message
+    assert "nginx -t" not in report.errors[0].hint

@@ -117,3 +117,21 @@ def test_comments_recorded(nginx):
     main = nginx.write("nginx.conf", "# top\nhttp { # inside\n}\n")
     config = load(str(main))
     assert config.comments[str(main)] == [(1, " top"), (2, " inside")]
+
+
+def test_copied_tree_reads_its_own_absolute_includes(nginx, tmp_path):
+    nginx.write("deploy/nginx/sites-enabled/app", "server { listen 8080; }\n")
+    main = nginx.write("deploy/nginx/nginx.conf", "http {\n  include /etc/nginx/sites-enabled/*;\n}\n")
+    config = load(str(main))
+    assert config.errors == []
+    listens = [d.args for d in config.root.walk() if d.name == "listen"]
+    assert listens == [["8080"]]
+    assert any("read from" in note and str(tmp_path) in note for note in config.notes)
+
+
+def test_missing_relative_include_names_base_and_prefix(nginx, tmp_path):
+    main = nginx.write("snippets/php.conf", "include fastcgi.conf;\n")
+    errors = load(str(main)).errors
+    assert len(errors) == 1
+    assert f"relative paths resolve against {tmp_path / 'snippets'}" in errors[0].hint
+    assert "--prefix" in errors[0].hint

@@ -517,14 +517,21 @@ def test_location_stripping_socket_prefix_breaks_socket(nginx):
     report = nginx.report(text)
     codes = [f"{f.rule}:{f.place.line}" for f in report.findings]
     assert codes == ["ROUTE-PATH:5"]
-    assert report.findings[0].endpoints == ("GET /socket/log-socket",)
-    assert "/other/log-socket" in report.findings[0].message
+    assert "GET /socket/log-socket" in report.findings[0].endpoints
+    assert "arrives as /other/" in report.findings[0].message
 
 
-def test_location_without_trailing_slash_mapping(nginx):
+def test_prefix_passed_unchanged_to_app(nginx):
     text = _config(GOOD_LOCATION.replace("54000/", "54000")).replace("/stigman/ {", "/stigman {")
-    codes = nginx.codes(text)
-    assert codes == []
+    assert nginx.codes(text) == ["ROUTE-PATH:8"]
+    finding = nginx.finding(text, "ROUTE-PATH")
+    assert "/stigman/api/collections/1/export-to/2 arrives as /stigman/api/collections/1/export-to/2" in finding.message
+    assert finding.fix == "proxy_pass http://stigman:54000/;"
+
+
+def test_root_location_without_uri_passes(nginx):
+    text = _config(GOOD_LOCATION.replace("54000/", "54000")).replace("/stigman/ {", "/ {")
+    assert nginx.codes(text) == []
 
 
 def test_api_published_under_other_name_skips_socket(nginx):
@@ -532,3 +539,79 @@ def test_api_published_under_other_name_skips_socket(nginx):
     report = nginx.report(text)
     assert report.findings == []
     assert report.targets[0].mount == "/stigman-api/"
+
+
+# cases found by testing against live servers
+
+
+def test_exact_socket_location_mounts_at_its_parent(nginx):
+    socket = GOOD_LOCATION.replace("54000/", "54000/socket/log-socket")
+    text = _config().replace(
+        "        location /stigman/ {",
+        "        location = /stigman/socket/log-socket {" + socket + "}\n        location /stigman/ {",
+    )
+    report = nginx.report(text)
+    assert [f"{f.rule}:{f.place.line}" for f in report.findings] == []
+    assert [t.mount for t in report.targets] == ["/stigman/", "/stigman/"]
+
+
+def test_if_branch_proxy_pass_keeps_prefix(nginx):
+    body = GOOD_LOCATION + "            if ($http_upgrade) { proxy_pass http://stigman:54000; }\n"
+    finding = nginx.finding(_config(body), "ROUTE-PATH")
+    assert finding.place.line == 17
+    assert "passes the request path unchanged" in finding.message
+    assert finding.fix == "proxy_pass http://stigman:54000/;"
+
+
+def test_if_branch_with_same_mapping_passes(nginx):
+    body = GOOD_LOCATION + "            if ($http_upgrade) { proxy_pass http://stigman:54000/; }\n"
+    assert nginx.codes(_config(body)) == []
+
+
+def test_connection_from_client_header_passes(nginx):
+    body = GOOD_LOCATION.replace('"upgrade"', "$http_connection")
+    assert nginx.codes(_config(body)) == []
+
+
+def test_variable_names_ignore_case(nginx):
+    body = GOOD_LOCATION.replace("$http_upgrade", "$http_Upgrade")
+    assert nginx.codes(_config(body)) == []
+
+
+def test_empty_repeat_does_not_cancel_header(nginx):
+    body = GOOD_LOCATION + '            proxy_set_header Upgrade "";\n'
+    assert nginx.codes(_config(body)) == []
+
+
+def _named(target: str = "http://stigman:54000") -> str:
+    return (
+        "http {\n"
+        "  server {\n"
+        "    listen 443 ssl;\n"
+        "    client_max_body_size 100m;\n"
+        "    location /stigman/ {\n"
+        "      try_files /nonexistent @app;\n"
+        "    }\n"
+        "    location @app {" + GOOD_LOCATION.replace("http://stigman:54000/", target) + "    }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_named_location_through_try_files(nginx):
+    report = nginx.report(_named())
+    assert [t.description for t in report.targets] == ["location @app"]
+    assert report.targets[0].mount == "/stigman/"
+    assert [f"{f.rule}:{f.place.line}" for f in report.findings] == ["ROUTE-PATH:9"]
+    assert report.findings[0].fix == "rewrite ^/stigman/(.*)$ /$1 break;"
+
+
+def test_named_location_with_explicit_mount(nginx):
+    report = nginx.report(_named(), mounts=("/stigman/",))
+    assert [t.description for t in report.targets] == ["location @app"]
+    assert [f.rule for f in report.findings] == ["ROUTE-PATH"]
+
+
+def test_named_location_at_root_passes(nginx):
+    text = _named().replace("location /stigman/ {", "location / {")
+    assert nginx.codes(text) == []
