@@ -17,6 +17,7 @@ loader reports only a name that is a close match to a listed one.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 NAMES = tuple(
     """
@@ -191,6 +192,9 @@ def is_known(name: str) -> bool:
     return name.lower() in _BY_KEY
 
 
+# Third-party directives such as php_value repeat in large trees, and each
+# comparison runs over every listed name.
+@lru_cache(maxsize=4096)
 def close_match(name: str) -> str | None:
     """Return the listed directive that `name` looks like a misspelling of, if any."""
     found = difflib.get_close_matches(name.lower(), _BY_KEY, n=1, cutoff=_CUTOFF)
