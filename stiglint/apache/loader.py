@@ -318,11 +318,17 @@ class _Loader:
                 "directory with --prefix",
             )
         else:
+            main_directory = os.path.dirname(os.path.abspath(self.main_file))
+            which = (
+                "the main file's directory"
+                if os.path.abspath(self.server_root) == main_directory
+                else "the folder above the main file's conf/ directory"
+            )
             self._note(
                 "serverroot",
                 f"{directive.place}: the main file is not below ServerRoot {root}, so the "
-                f"files were read from {self.server_root}, the main file's directory, not "
-                f"from {root} on this machine; give the real server root with --prefix",
+                f"files were read from {self.server_root}, {which}, not from {root} on "
+                "this machine; give the real server root with --prefix",
             )
 
     def _report_comment_word(self, words: str, name: str, file: str, line: int) -> None:

@@ -66,3 +66,15 @@ def test_absolute_include_elsewhere_is_unchanged(tmp_path: Path):
     host, main = _trees(tmp_path, "ServerRoot {host}\nInclude " + str(other) + "/x.conf\n")
     config = load(str(main))
     assert [d.file for d in config.root.walk() if d.key == "timeout"] == [str(other / "x.conf")]
+
+
+def test_rhel_layout_copy_uses_folder_above_conf(tmp_path: Path):
+    host = tmp_path / "host"
+    write(host, "conf.d/a.conf", "Timeout 111\n")
+    copy = tmp_path / "copy"
+    write(copy, "conf.d/a.conf", "Timeout 3600\n")
+    main = write(copy, "conf/httpd.conf", f"ServerRoot {host}\nInclude conf.d/*.conf\n")
+    config = load(str(main))
+    assert [d.file for d in config.root.walk() if d.key == "timeout"] == [str(copy / "conf.d/a.conf")]
+    assert len(config.notes) == 1
+    assert f"read from {copy}, the folder above the main file's conf/ directory" in config.notes[0]
