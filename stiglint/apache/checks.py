@@ -101,27 +101,40 @@ def check_body_size(context: Context) -> list[Issue]:
 def check_buffering(context: Context) -> list[Issue]:
     if not context.endpoint.streams:
         return []
-    rule = context.rule
-    keys = [key for key in ("flushpackets", "flushwait") if key in rule.keys]
+    parameters = context.scope.worker_parameters()
+    keys = [key for key in ("flushpackets", "flushwait") if key in parameters]
     backend = Backend.parse(context.route.backend_url() or "")
     if not keys or backend is None or backend.scheme not in ("http", "https", "ws", "wss"):
         return []
-    shown = " ".join(f"{key}={rule.keys[key]}" for key in keys)
-    kept = [
-        word for word in rule.directive.args
-        if word.partition("=")[0].lower() not in ("flushpackets", "flushwait")
-    ]
-    return [
-        Issue(
-            "BUFFERING-INEFFECTIVE",
-            rule.directive.place,
-            f"{shown} has no effect on the {backend.scheme}:// backend of {{endpoints}}: "
-            "mod_proxy applies it to AJP and FastCGI backends only, and mod_proxy_http "
-            "already flushes the stream whenever STIG Manager pauses",
-            " ".join([rule.directive.name, *kept]),
-            (context.label,),
+    # The keys may come from the ProxyPass or from a ProxySet line; report each line.
+    by_line: dict[Directive, list[str]] = {}
+    for key in keys:
+        by_line.setdefault(parameters[key].directive, []).append(key)
+    issues = []
+    for setter, names in by_line.items():
+        shown = " ".join(f"{key}={parameters[key].value}" for key in names)
+        kept = [
+            word for word in setter.args
+            if word.partition("=")[0].lower() not in ("flushpackets", "flushwait")
+        ]
+        issues.append(
+            Issue(
+                "BUFFERING-INEFFECTIVE",
+                setter.place,
+                f"{shown} has no effect on the {backend.scheme}:// backend of {{endpoints}}: "
+                "mod_proxy applies it to AJP and FastCGI backends only, and mod_proxy_http "
+                "already flushes the stream whenever STIG Manager pauses",
+                _without_flush_keys(setter, kept),
+                (context.label,),
+            )
         )
-    ]
+    return issues
+
+
+def _without_flush_keys(setter: Directive, kept: list[str]) -> str:
+    if setter.key == "proxyset" and not any("=" in word for word in kept):
+        return "# remove this ProxySet line: it sets nothing that mod_proxy_http uses"
+    return " ".join([setter.name, *kept])
 
 
 def check_websocket(context: Context) -> list[Issue]:

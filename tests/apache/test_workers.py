@@ -126,3 +126,29 @@ def test_proxyset_for_other_backend_is_ignored(tmp_path: Path):
         "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
     )
     assert codes(lint_text(tmp_path, text)) == []
+
+
+def test_proxyset_flushpackets_is_reported_at_proxyset(tmp_path: Path):
+    text = _host(
+        "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
+        "    <Proxy http://stigman:54000/>\n"
+        "        ProxySet flushpackets=on\n"
+        "    </Proxy>\n"
+    )
+    report = lint_text(tmp_path, text)
+    assert codes(report) == ["BUFFERING-INEFFECTIVE:8"]
+    assert report.findings[0].fix == (
+        "# remove this ProxySet line: it sets nothing that mod_proxy_http uses"
+    )
+
+
+def test_proxyset_flushpackets_keeps_other_keys_in_fix(tmp_path: Path):
+    text = _host(
+        "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
+        "    <Proxy http://stigman:54000/>\n"
+        "        ProxySet flushpackets=on timeout=3600\n"
+        "    </Proxy>\n"
+    )
+    report = lint_text(tmp_path, text)
+    assert codes(report) == ["BUFFERING-INEFFECTIVE:8"]
+    assert report.findings[0].fix == "ProxySet timeout=3600"
