@@ -171,11 +171,16 @@ def check_websocket(context: Context) -> list[Issue]:
         elif "upgrade" in rule.keys and scope.ignored_rule_parameters() is not None:
             setter = scope.ignored_rule_parameters()
             problem = (
-                f"the ProxySet at line {setter.line} defines the worker for this URL before "
-                f"{rule.label()}, so httpd ignores the ProxyPass parameters, upgrade="
+                f"the {setter.name} at line {setter.line} defines the worker for this URL "
+                f"before {rule.label()}, so httpd ignores the ProxyPass parameters, upgrade="
                 f"{rule.keys['upgrade']} included"
             )
-            fix = f"ProxySet upgrade=websocket\n# in the section of the ProxySet at line {setter.line}"
+            if setter.key == "proxyset":
+                fix = f"ProxySet upgrade=websocket\n# in the section of the ProxySet at line {setter.line}"
+            else:
+                kept = [word for word in setter.args if not word.lower().startswith("upgrade=")]
+                fix = " ".join([setter.name, *kept, "upgrade=websocket"])
+                fix += f"\n# on line {setter.line}, which defines the worker"
         else:
             problem = (
                 f"{rule.label()} proxies it to {backend.scheme}:// without upgrade=websocket, "

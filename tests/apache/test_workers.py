@@ -152,3 +152,27 @@ def test_proxyset_flushpackets_keeps_other_keys_in_fix(tmp_path: Path):
     report = lint_text(tmp_path, text)
     assert codes(report) == ["BUFFERING-INEFFECTIVE:8"]
     assert report.findings[0].fix == "ProxySet timeout=3600"
+
+
+def test_second_proxypass_to_same_backend_shares_worker(tmp_path: Path):
+    # Lab, httpd 2.4.71: the second line's upgrade= and timeout= were ignored.
+    text = _host(
+        "    ProxyPass /other/ http://stigman:54000/\n"
+        "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket timeout=3600\n"
+    )
+    report = lint_text(tmp_path, text, mounts=("/stigman/",))
+    socket = [f for f in report.findings if f.rule == "WEBSOCKET-UPGRADE"]
+    assert [f.place.line for f in socket] == [7]
+    assert "the ProxyPass at line 6 defines the worker" in socket[0].message
+    assert socket[0].fix.splitlines()[0] == "ProxyPass /other/ http://stigman:54000/ upgrade=websocket"
+
+
+def test_proxy_section_without_port_does_not_match(tmp_path: Path):
+    # Lab, httpd 2.4.71: <Proxy http://stigman> left http://stigman:54000/ alone.
+    text = _host(
+        "    <Proxy http://stigman>\n"
+        "        ProxySet timeout=10\n"
+        "    </Proxy>\n"
+        "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
+    )
+    assert codes(lint_text(tmp_path, text)) == []
