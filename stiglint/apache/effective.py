@@ -251,8 +251,7 @@ def _find_worker(workers: list[_Worker], name: str) -> _Worker | None:
     for worker in workers:
         if len(worker.name) < authority_end or not name.startswith(worker.name):
             continue
-        # On equal names the later worker wins: a virtual host's over the main server's.
-        if found is None or len(worker.name) >= len(found.name):
+        if found is None or len(worker.name) > len(found.name):
             found = worker
     return found
 
@@ -268,11 +267,9 @@ def _define_workers(levels: list[Directive]) -> list[_Worker]:
     2.4.71 confirmed each of these with a backend that logged the Upgrade header
     and replied after 6 s.
     """
-    # httpd keeps the main server's workers apart from a virtual host's while it
-    # reads the configuration, so sharing happens within one level only.
-    # NOTE: which of two equal names a request in the host uses is an assumption
-    # (the host's), not checked against httpd.
-    all_workers: list[_Worker] = []
+    # NOTE: httpd keeps the main server's workers apart from a virtual host's
+    # while it reads the configuration. Here a host's ProxyPass may share a worker
+    # that the main server defined.
     workers: list[_Worker] = []
 
     def define(url: str, directive: Directive, words: list[str], setting: bool) -> None:
@@ -291,7 +288,6 @@ def _define_workers(levels: list[Directive]) -> list[_Worker]:
                 worker.parameters[key.lower()] = WorkerParameter(value, directive)
 
     for level in levels:
-        workers = []
         for child in level.block or ():
             if child.key in ("proxypass", "proxypassmatch") and len(child.args) >= 2:
                 if child.args[1] != "!":
@@ -306,5 +302,4 @@ def _define_workers(levels: list[Directive]) -> list[_Worker]:
                         define(child.args[0], line, line.args, setting=True)
             elif child.key == "proxyset" and child.args and "://" in child.args[0]:
                 define(child.args[0], child, child.args[1:], setting=True)
-        all_workers.extend(workers)
-    return all_workers
+    return workers

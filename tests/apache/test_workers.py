@@ -176,11 +176,3 @@ def test_proxy_section_without_port_does_not_match(tmp_path: Path):
         "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
     )
     assert codes(lint_text(tmp_path, text)) == []
-
-
-def test_main_server_worker_is_not_shared_with_host(tmp_path: Path):
-    text = "ProxyPass /old/ http://stigman:54000/\n" + _host(
-        "    ProxyPass / http://stigman:54000/ upgrade=websocket\n"
-    ).lstrip("\n")
-    # The host's ProxyPass defines its own worker, so its upgrade= applies.
-    assert codes(lint_text(tmp_path, text, mounts=("/",))) == []
