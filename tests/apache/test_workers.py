@@ -176,3 +176,14 @@ def test_proxy_section_without_port_does_not_match(tmp_path: Path):
         "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
     )
     assert codes(lint_text(tmp_path, text)) == []
+
+
+def test_host_proxypass_shares_main_server_worker(tmp_path: Path):
+    # Lab, httpd 2.4.71: the host's upgrade= and timeout= were ignored.
+    text = "ProxyPass /old/ http://stigman:54000/\n" + _host(
+        "    ProxyPass /stigman/ http://stigman:54000/ upgrade=websocket\n"
+    ).lstrip("\n")
+    report = lint_text(tmp_path, text, mounts=("/stigman/",))
+    socket = [f for f in report.findings if f.rule == "WEBSOCKET-UPGRADE"]
+    assert [f.place.line for f in socket] == [7]
+    assert "the ProxyPass at line 1 defines the worker" in socket[0].message
