@@ -77,7 +77,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "BUFFERING-COMPRESSION",
         "buffering",
-        Severity.INFO,
+        Severity.ERROR,
         "Compression applied to streaming response types.",
         ("haproxy",),
     ),

@@ -382,6 +382,45 @@ def show_rule(rule_id: str = typer.Argument(..., help="Rule id, such as WEBSOCKE
     typer.echo(text.rstrip("\n"))
 
 
+@app.command()
+def probe(
+    url: str = typer.Argument(
+        ..., help="Public base URL of the deployment, such as https://stigman.example.com/stigman/."
+    ),
+    token: Optional[str] = typer.Option(
+        None, "--token", help="Bearer token sent with every request, for endpoints that need one."
+    ),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    timeout: float = typer.Option(
+        10.0, "--timeout", help="Seconds to wait for each connection and each read."
+    ),
+    window: float = typer.Option(
+        35.0, "--window",
+        help="Seconds to watch the event stream; a window over 35 s also covers the app's "
+        "30 s keepalive.",
+    ),
+    insecure: bool = typer.Option(
+        False, "--insecure", help="Accept a TLS certificate that is not trusted."
+    ),
+) -> None:
+    """Check a running deployment from outside: SSE, WebSocket, body size, headers.
+
+    Exit codes: 0 every check passed, 1 a check failed or was inconclusive,
+    2 the URL is invalid or the host cannot be reached.
+    """
+    from stiglint import probe as prober
+
+    try:
+        checks = prober.run(url, token, timeout, window, insecure)
+    except prober.ProbeError as exc:
+        _fail(str(exc))
+    if output_format is Format.json:
+        prober.render_json(url, checks, sys.stdout)
+    else:
+        prober.render_text(url, checks, sys.stdout)
+    raise typer.Exit(prober.exit_code(checks))
+
+
 def main() -> None:
     """Console entry point: run the app, turning crashes into one-line errors."""
     try:

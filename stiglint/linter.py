@@ -61,8 +61,7 @@ def detect_server(path: str, text: str | None = None) -> str:
     if text is None:
         try:
             # A FIFO or device is never opened here, because opening a FIFO
-            # with no writer blocks. The HAProxy adapter rejects such a file.
-            # NOTE: the nginx and Apache loaders still open it.
+            # with no writer blocks; the adapters reject such a file.
             if not stat.S_ISREG(os.stat(path).st_mode):
                 raise OSError(f"not a regular file: {path}")
             with open(path, encoding="utf-8", errors="replace") as handle:

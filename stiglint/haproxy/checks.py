@@ -218,7 +218,12 @@ def check_timeout(context: Context) -> list[Issue]:
     if tunnel is not None:
         candidates.append(("tunnel", tunnel))
     else:
-        candidates.append(("client", context.frontend.timeout("client")))
+        # While a response streams, HAProxy waits on the server, not the client:
+        # with `timeout client 2s` an SSE stream with 3 s gaps and an NDJSON
+        # stream with an 8 s silence arrived whole (HAProxy 2.6.12, live test).
+        # A tunnel without `timeout tunnel` is cut by either side's timeout.
+        if tunnelled:
+            candidates.append(("client", context.frontend.timeout("client")))
         candidates.append(("server", context.backend.timeout("server")))
     issues = []
     for kind, keyword in candidates:
@@ -499,10 +504,11 @@ def check_compression(context: Context) -> list[Issue]:
         Issue(
             "BUFFERING-COMPRESSION",
             place.place,
-            f"{{endpoints}} is compressed ({stream_type} matches {place.text()}); HAProxy "
-            "2.6.12 was observed to still flush every event at once, so nothing stalls "
-            "here, but each event costs a compressor flush and a buffering proxy or "
-            "antivirus in front may hold compressed events",
+            f"{{endpoints}} is compressed ({stream_type} matches {place.text()}), and "
+            "HAProxy holds the last bytes of each compressed piece until the next one "
+            "arrives: each event is complete only when the next event or keepalive comes, "
+            "up to 30 s late, so the client waits for its first state event (HAProxy "
+            "2.6.12, live test)",
             "# leave the streaming types out of the list, for example:\n"
             "compression type text/html text/css application/javascript application/json",
             context.label,

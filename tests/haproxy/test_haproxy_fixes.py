@@ -46,7 +46,6 @@ def test_tunnel_fix_names_backend(linter):
             "TIMEOUT-STREAM-CUT",
             9,
             (
-                "timeout client 3600s\n"
                 "# in backend stigman or in defaults, because a frontend ignores "
                 "timeout tunnel:\n"
                 "timeout tunnel 3600s"
@@ -60,7 +59,7 @@ def test_tunnel_fix_in_defaults_unchanged(linter):
         "    timeout tunnel 3600s\n", ""
     )
     assert fixes_of(linter, text) == [
-        ("TIMEOUT-STREAM-CUT", 4, "timeout client 3600s\ntimeout tunnel 3600s")
+        ("TIMEOUT-STREAM-CUT", 4, "timeout tunnel 3600s")
     ]
 
 

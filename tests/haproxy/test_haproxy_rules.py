@@ -81,7 +81,8 @@ def test_without_tunnel_client_timeout_applies_to_websocket(linter):
         "TIMEOUT-BELOW-RECOMMENDED:4"
     ]
     assert "GET /socket/log-socket" in report.findings[0].endpoints
-    assert report.findings[0].fix == "timeout client 3600s\ntimeout tunnel 3600s"
+    assert report.findings[0].endpoints == ("GET /socket/log-socket",)
+    assert report.findings[0].fix == "timeout tunnel 3600s"
 
 
 def test_long_timeouts_not_flagged(linter):
