@@ -116,7 +116,8 @@ def check(
         None, "--prefix",
         help="Directory that relative nginx include paths resolve against, or the "
         "Apache httpd ServerRoot (as httpd -d sets it); default: the main file's "
-        "directory, or for Apache the configured ServerRoot when it exists.",
+        "directory, or for Apache the configured ServerRoot when the main file "
+        "lies below it.",
     ),
     config_file: Optional[str] = typer.Option(
         None, "--config",

@@ -6,7 +6,8 @@ its findings, not on any server's model:
 
 - on its own line, the comment covers the next line that is neither blank nor a
   comment, and the whole block when a block starts there (`report.blocks`);
-- after a directive, it covers that line;
+- after a directive, it covers that line, except in Apache httpd files, where
+  `#` after a directive starts no comment and the text is ignored;
 - `# stiglint: ignore-file=RULE-ID` anywhere covers the whole file.
 
 A suppression that silences nothing becomes a SUPPRESSION-UNUSED finding.
@@ -53,6 +54,11 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+# Servers whose comments must start a line: Apache httpd passes a later `#` to
+# the directive as an argument, so only own-line comments can suppress there.
+_OWN_LINE_COMMENTS_ONLY = frozenset({"apache"})
+
+
 def comment_start(line: str) -> int | None:
     """Return where the comment on `line` starts, or None.
 
@@ -80,8 +86,13 @@ def comment_start(line: str) -> int | None:
     return None
 
 
-def scan(text: str, file: str, blocks: list[tuple[int, int]]) -> list[Suppression]:
-    """Return the suppressions written in `text`, with the lines each one covers."""
+def scan(
+    text: str, file: str, blocks: list[tuple[int, int]], own_line_only: bool = False
+) -> list[Suppression]:
+    """Return the suppressions written in `text`, with the lines each one covers.
+
+    With `own_line_only`, a suppression counts only on a line that is a comment.
+    """
     lines = text.splitlines()
     block_ends: dict[int, int] = {}
     for first, last in blocks:
@@ -96,6 +107,8 @@ def scan(text: str, file: str, blocks: list[tuple[int, int]]) -> list[Suppressio
             continue
         match = _COMMENT.match(line, start)
         if match is None:
+            continue
+        if own_line_only and not line.lstrip().startswith("#"):
             continue
         number = index + 1
         rules = tuple(
@@ -152,7 +165,9 @@ def apply(report: Report, texts: dict[str, str] | None = None) -> None:
             text = _read(file)
         if text is None:
             continue
-        suppressions[key] = scan(text, file, blocks.get(key, []))
+        suppressions[key] = scan(
+            text, file, blocks.get(key, []), report.server in _OWN_LINE_COMMENTS_ONLY
+        )
 
     kept = []
     for finding in report.findings:

@@ -101,27 +101,40 @@ def check_body_size(context: Context) -> list[Issue]:
 def check_buffering(context: Context) -> list[Issue]:
     if not context.endpoint.streams:
         return []
-    rule = context.rule
-    keys = [key for key in ("flushpackets", "flushwait") if key in rule.keys]
+    parameters = context.scope.worker_parameters()
+    keys = [key for key in ("flushpackets", "flushwait") if key in parameters]
     backend = Backend.parse(context.route.backend_url() or "")
     if not keys or backend is None or backend.scheme not in ("http", "https", "ws", "wss"):
         return []
-    shown = " ".join(f"{key}={rule.keys[key]}" for key in keys)
-    kept = [
-        word for word in rule.directive.args
-        if word.partition("=")[0].lower() not in ("flushpackets", "flushwait")
-    ]
-    return [
-        Issue(
-            "BUFFERING-INEFFECTIVE",
-            rule.directive.place,
-            f"{shown} has no effect on the {backend.scheme}:// backend of {{endpoints}}: "
-            "mod_proxy applies it to AJP and FastCGI backends only, and mod_proxy_http "
-            "already flushes the stream whenever STIG Manager pauses",
-            " ".join([rule.directive.name, *kept]),
-            (context.label,),
+    # The keys may come from the ProxyPass or from a ProxySet line; report each line.
+    by_line: dict[Directive, list[str]] = {}
+    for key in keys:
+        by_line.setdefault(parameters[key].directive, []).append(key)
+    issues = []
+    for setter, names in by_line.items():
+        shown = " ".join(f"{key}={parameters[key].value}" for key in names)
+        kept = [
+            word for word in setter.args
+            if word.partition("=")[0].lower() not in ("flushpackets", "flushwait")
+        ]
+        issues.append(
+            Issue(
+                "BUFFERING-INEFFECTIVE",
+                setter.place,
+                f"{shown} has no effect on the {backend.scheme}:// backend of {{endpoints}}: "
+                "mod_proxy applies it to AJP and FastCGI backends only, and mod_proxy_http "
+                "already flushes the stream whenever STIG Manager pauses",
+                _without_flush_keys(setter, kept),
+                (context.label,),
+            )
         )
-    ]
+    return issues
+
+
+def _without_flush_keys(setter: Directive, kept: list[str]) -> str:
+    if setter.key == "proxyset" and not any("=" in word for word in kept):
+        return "# remove this ProxySet line: it sets nothing that mod_proxy_http uses"
+    return " ".join([setter.name, *kept])
 
 
 def check_websocket(context: Context) -> list[Issue]:
@@ -147,13 +160,27 @@ def check_websocket(context: Context) -> list[Issue]:
             f"{backend.scheme}://, and a rewrite cannot ask mod_proxy_http for the upgrade"
         )
     else:
-        upgrade = rule.keys.get("upgrade", "").lower()
+        parameter = scope.worker_parameters().get("upgrade")
+        upgrade = parameter.value.lower() if parameter else ""
         if upgrade in ("websocket", "any", "*"):
             if not scope.upgrade_key_supported():
                 problem = (
-                    f"upgrade={rule.keys['upgrade']} needs Apache httpd 2.4.47 or later, "
+                    f"upgrade={parameter.value} needs Apache httpd 2.4.47 or later, "
                     f"and the configuration is checked for {scope.version}"
                 )
+        elif "upgrade" in rule.keys and scope.ignored_rule_parameters() is not None:
+            setter = scope.ignored_rule_parameters()
+            problem = (
+                f"the {setter.name} at line {setter.line} defines the worker for this URL "
+                f"before {rule.label()}, so httpd ignores the ProxyPass parameters, upgrade="
+                f"{rule.keys['upgrade']} included"
+            )
+            if setter.key == "proxyset":
+                fix = f"ProxySet upgrade=websocket\n# in the section of the ProxySet at line {setter.line}"
+            else:
+                kept = [word for word in setter.args if not word.lower().startswith("upgrade=")]
+                fix = " ".join([setter.name, *kept, "upgrade=websocket"])
+                fix += f"\n# on line {setter.line}, which defines the worker"
         else:
             problem = (
                 f"{rule.label()} proxies it to {backend.scheme}:// without upgrade=websocket, "
@@ -223,7 +250,7 @@ def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
         rule = "TIMEOUT-BELOW-RECOMMENDED"
         symptom = {
             Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG Manager's "
-            f"guide recommends {_seconds(settings.timeout_warning_seconds)}",
+            f"reverse-proxy guide recommends {_seconds(settings.timeout_warning_seconds)}",
             Kind.NDJSON: f"an export or clone whose progress pauses longer than {seconds} s "
             "is truncated",
             Kind.WEBSOCKET: f"an idle log socket is closed after {seconds} s",
@@ -231,9 +258,11 @@ def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
     else:
         return []
     target = _seconds(settings.timeout_warning_seconds)
-    if value.name == "timeout=":
-        kept = [w for w in context.rule.directive.args if not w.lower().startswith("timeout=")]
-        fix = " ".join([context.rule.directive.name, *kept, f"timeout={target}"])
+    if value.name == "timeout=" and value.directive is not None:
+        # The line that sets timeout= may be the ProxyPass or a ProxySet.
+        setter = value.directive
+        kept = [w for w in setter.args if not w.lower().startswith("timeout=")]
+        fix = " ".join([setter.name, *kept, f"timeout={target}"])
     elif kind is Kind.WEBSOCKET:
         fix = f"Timeout {target}"
     else:

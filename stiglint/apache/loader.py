@@ -22,8 +22,9 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 
-from stiglint.apache import syntax
+from stiglint.apache import directives, syntax
 from stiglint.apache.model import Config, Directive
 from stiglint.findings import InputError, Place
 from stiglint.settings import Version
@@ -31,6 +32,12 @@ from stiglint.settings import Version
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 # httpd refuses to nest includes deeper than this (AP_MAX_INCLUDE_DEPTH).
 _MAX_INCLUDE_DEPTH = 128
+
+# The deepest nesting of sections and includes that the loader reads; deeper
+# contents are skipped with an input error. httpd 2.4.71 accepted 1000 nested
+# <IfModule> sections (lab), but evaluating them here would exhaust Python's
+# recursion limit, and real configurations nest fewer than ten levels.
+MAX_NESTING = 200
 
 _VARIABLE = re.compile(r"\$\{([^}\s]+)\}")
 _SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
@@ -122,6 +129,9 @@ class _Loader:
         self.main_file = main_file
         self.root_given = server_root is not None
         self.server_root = server_root or default_server_root(main_file)
+        # A ServerRoot that does not contain the main file: absolute Include paths
+        # below it are mapped to `server_root`, because the tree is a copy.
+        self.foreign_root: str | None = None
         self.version = version
         self.version_given = version_given
         self.config = Config(main_file, Directive("", [], main_file, 0, 0, block=[]))
@@ -162,13 +172,28 @@ class _Loader:
 
     def _read(self, path: str, include: Directive | None) -> str | None:
         place = include.place if include else Place(path)
+        if path == os.devnull:
+            return ""  # httpd reads /dev/null as an empty file
         try:
-            if os.path.getsize(path) > _MAX_FILE_BYTES:
+            status = os.stat(path)
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(status.st_mode):
+                # Opening a FIFO would block, and a device may never end.
+                self._error(place, f"{path}: cannot read: not a regular file (a pipe, socket "
+                            "or device)", "httpd rejects it too: include regular files only")
+                return None
+            if status.st_size > _MAX_FILE_BYTES:
                 self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
                             "name the main configuration file")
                 return None
             with open(path, "rb") as handle:
-                data = handle.read()
+                # The file may grow after stat, so the read stays capped.
+                data = handle.read(_MAX_FILE_BYTES + 1)
+            if len(data) > _MAX_FILE_BYTES:
+                self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
+                            "name the main configuration file")
+                return None
         except IsADirectoryError:
             self._error(place, f"{path} is a directory, not a configuration file",
                         "name the main file, such as /etc/apache2/apache2.conf")
@@ -198,32 +223,59 @@ class _Loader:
 
     # Evaluating directives in order
 
-    def _process(self, nodes: list[syntax.RawNode], file: str, parent: Directive) -> list[Directive]:
+    def _process(
+        self, nodes: list[syntax.RawNode], file: str, parent: Directive, depth: int = 0
+    ) -> list[Directive]:
+        """Evaluate `nodes` in order; `depth` counts the sections and includes around them."""
+        if depth > MAX_NESTING:
+            self._report_nesting(file, nodes[0].line if nodes else None)
+            return []
         out: list[Directive] = []
         for node in nodes:
             text = self._substitute(node.text, file, node.line)
+            if node.children is None:
+                offset = syntax.comment_word(text)
+                if offset is not None:
+                    self._report_comment_word(text[offset:], text.split(None, 1)[0], file, node.line)
+                    # The rest of the model reads the directive as its author meant it.
+                    text = text[:offset]
             words = syntax.split_words(text)
             if not words:
                 continue
             name, args = words[0], list(words[1:])
             key = name.lower()
+            self._check_spelling(name, node.children is not None, file, node.line)
             self._check_module(key, name, file, node.line)
             if node.children is not None:
                 if key in _CONDITIONAL:
                     if self._condition(key, args, file, node.line):
-                        out.extend(self._process(node.children, file, parent))
+                        out.extend(self._process(node.children, file, parent, depth + 1))
                     continue
                 section = Directive(name, args, file, node.line, node.end_line, parent, block=[])
-                section.block = self._process(node.children, file, section)
+                section.block = self._process(node.children, file, section, depth + 1)
                 out.append(section)
                 continue
             directive = Directive(name, args, file, node.line, node.end_line, parent)
             if key in ("include", "includeoptional") and args:
-                out.extend(self._include(directive, parent, optional=key == "includeoptional"))
+                out.extend(
+                    self._include(directive, parent, key == "includeoptional", depth + 1)
+                )
                 continue
             self._act(directive)
             out.append(directive)
         return out
+
+    def _report_nesting(self, file: str, line: int | None) -> None:
+        if "nesting" in self.noted:
+            return
+        self.noted.add("nesting")
+        self._error(
+            Place(file, line),
+            f"sections and includes are nested more than {MAX_NESTING} levels deep here, "
+            "deeper than stiglint reads, so the contents were skipped (httpd itself "
+            "accepts deeper nesting)",
+            "move these directives to a shallower level so that stiglint can check them",
+        )
 
     def _act(self, directive: Directive) -> None:
         key, args = directive.key, directive.args
@@ -233,17 +285,75 @@ class _Loader:
             self.defines.pop(args[0], None)
         elif key == "loadmodule" and args:
             self.config.modules.add(module_key(args[0]))
-        elif key == "serverroot" and args and not self.root_given:
-            root = args[0]
-            if os.path.isdir(root):
+        elif key == "serverroot" and args:
+            self._server_root(directive, args[0])
+
+    def _server_root(self, directive: Directive, root: str) -> None:
+        """Use a ServerRoot only when the main file lies below it.
+
+        A configuration copied out of /etc/apache2 keeps `ServerRoot "/etc/apache2"`,
+        and reading that directory would lint the host's files instead of the copy.
+        """
+        if not os.path.isabs(root):
+            # NOTE: a relative ServerRoot is taken as written, relative to the
+            # working directory, and only when that directory exists.
+            if not self.root_given and os.path.isdir(root):
                 self.server_root = root
-            else:
-                self._note(
-                    "serverroot",
-                    f"{directive.place}: ServerRoot {root} does not exist on this machine, so "
-                    f"relative paths were resolved against {self.server_root}; give the "
-                    "directory with --prefix",
-                )
+            return
+        main = os.path.realpath(self.main_file)
+        real_root = os.path.realpath(root)
+        below = main.startswith(real_root.rstrip(os.sep) + os.sep)
+        if not below:
+            # Absolute Include paths below this root are read from the copy too.
+            self.foreign_root = os.path.normpath(root)
+        if self.root_given:
+            return
+        if below and os.path.isdir(root):
+            self.server_root = root
+        elif not os.path.isdir(root):
+            self._note(
+                "serverroot",
+                f"{directive.place}: ServerRoot {root} does not exist on this machine, so "
+                f"relative paths were resolved against {self.server_root}; give the "
+                "directory with --prefix",
+            )
+        else:
+            main_directory = os.path.dirname(os.path.abspath(self.main_file))
+            which = (
+                "the main file's directory"
+                if os.path.abspath(self.server_root) == main_directory
+                else "the folder above the main file's conf/ directory"
+            )
+            self._note(
+                "serverroot",
+                f"{directive.place}: the main file is not below ServerRoot {root}, so the "
+                f"files were read from {self.server_root}, {which}, not from {root} on "
+                "this machine; give the real server root with --prefix",
+            )
+
+    def _report_comment_word(self, words: str, name: str, file: str, line: int) -> None:
+        words = words.strip()
+        excerpt = words if len(words) <= 60 else words[:57] + "..."
+        self._error(
+            Place(file, line),
+            f"'{excerpt}' after the arguments of {name} is not a comment: httpd passes it "
+            f"to {name} as arguments",
+            "move the comment to a line of its own: Apache httpd comments must start a line",
+        )
+
+    def _check_spelling(self, name: str, is_section: bool, file: str, line: int) -> None:
+        """Report a directive name that no module provides but that looks like one that does."""
+        if directives.is_known(name):
+            return
+        suggestion = directives.close_match(name)
+        if suggestion is None:
+            return  # most likely a third-party module's directive
+        opening = "<" if is_section else ""
+        self._error(
+            Place(file, line),
+            f"Invalid command '{opening}{name}' (did you mean {opening}{suggestion}?)",
+            "httpd refuses to start on a directive that no module provides: fix the spelling",
+        )
 
     def _check_module(self, key: str, name: str, file: str, line: int) -> None:
         """Report a directive whose module is not loaded, once the tree loads modules."""
@@ -291,7 +401,7 @@ class _Loader:
             self._note(
                 f"define:{word}",
                 f"{place}: <IfDefine {word}> depends on a name that only the command line "
-                "(-D) could define, so its contents were read as if it held",
+                "(-D) could define, so its contents were read as if the condition were true",
             )
             return True
         if key == "ifversion":
@@ -299,7 +409,7 @@ class _Loader:
         self._note(
             f"{key}:{place}",
             f"{place}: <{key[:2].capitalize()}{key[2:].capitalize()}> cannot be evaluated "
-            "here, so its contents were read as if it held",
+            "here, so its contents were read as if the condition were true",
         )
         return True
 
@@ -313,7 +423,7 @@ class _Loader:
         self._note(
             f"module:{name}",
             f"{place}: no MPM module has been loaded at this point, so the modules are "
-            f"not all known and <IfModule {word}> was read as if it held",
+            f"not all known and <IfModule {word}> was read as if the condition were true",
         )
         return True
 
@@ -348,12 +458,28 @@ class _Loader:
             )
         return result != negate
 
-    def _include(self, include: Directive, parent: Directive, optional: bool) -> list[Directive]:
+    def _include(
+        self, include: Directive, parent: Directive, optional: bool, depth: int
+    ) -> list[Directive]:
         pattern = include.args[0]
         if not os.path.isabs(pattern):
             pattern = os.path.join(self.server_root, pattern)
+        elif self.foreign_root and os.path.normpath(pattern).startswith(self.foreign_root + os.sep):
+            rest = os.path.relpath(os.path.normpath(pattern), self.foreign_root)
+            pattern = os.path.join(self.server_root, rest)
+            self._note(
+                "foreign-include",
+                f"{include.place}: Include paths below ServerRoot {self.foreign_root} were read "
+                f"below {self.server_root}, such as {pattern}; give the real server root with "
+                "--prefix",
+            )
         if glob.has_magic(pattern):
-            paths = [path for path in sorted(glob.glob(pattern)) if os.path.isfile(path)]
+            # Pipes and devices are kept so that reading them reports an error, as
+            # httpd does; directories are left out.
+            paths = [
+                path for path in sorted(glob.glob(pattern))
+                if os.path.exists(path) and not os.path.isdir(path)
+            ]
             if not paths and not optional:
                 self._error(
                     include.place,
@@ -385,25 +511,40 @@ class _Loader:
             if parsed is None:
                 continue
             self.stack.append(key)
-            spliced.extend(self._process(parsed.nodes, path, parent))
+            spliced.extend(self._process(parsed.nodes, path, parent, depth))
             self.stack.pop()
         return spliced
 
 
 def _files_below(directory: str) -> list[str]:
-    """List the files below a directory as httpd reads them: entries sorted, depth first."""
-    found = []
-    try:
-        entries = sorted(os.listdir(directory))
-    except OSError:
-        return found
-    for name in entries:
-        path = os.path.join(directory, name)
-        if os.path.isdir(path):
-            found.extend(_files_below(path))
-        elif os.path.isfile(path):
+    """List the files below a directory as httpd reads them: entries sorted, depth first.
+
+    A directory reached a second time through a symbolic link is not read again.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    # One iterator over sorted entries per open directory, innermost last.
+    stack = [iter(_sorted_entries(directory, seen))]
+    while stack:
+        path = next(stack[-1], None)
+        if path is None:
+            stack.pop()
+        elif os.path.isdir(path):
+            stack.append(iter(_sorted_entries(path, seen)))
+        elif os.path.exists(path):
             found.append(path)
     return found
+
+
+def _sorted_entries(directory: str, seen: set[str]) -> list[str]:
+    real = os.path.realpath(directory)
+    if real in seen:
+        return []
+    seen.add(real)
+    try:
+        return [os.path.join(directory, name) for name in sorted(os.listdir(directory))]
+    except OSError:
+        return []
 
 
 def load(

@@ -70,9 +70,16 @@ class Directive:
 
     def walk(self) -> Iterator[Directive]:
         """Yield every directive below this one, depth first, in configuration order."""
-        for child in self.block or ():
+        # An explicit stack instead of recursion, so deep nesting cannot exhaust it.
+        stack = [iter(self.block or ())]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             yield child
-            yield from child.walk()
+            if child.block:
+                stack.append(iter(child.block))
 
     def source(self) -> str:
         """Return the directive as one line of configuration text."""

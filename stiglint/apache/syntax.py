@@ -6,7 +6,8 @@ behaviour of `ap_cfg_getline` and `ap_getword_conf`):
 - A line that ends in a backslash continues on the next line. The backslash
   must be the last character, with no white space after it.
 - A line whose first non-blank character is `#` is a comment, including its
-  continuation lines. A `#` later in a line is an ordinary character.
+  continuation lines. A `#` later in a line is an ordinary character, so httpd
+  passes `ProxyTimeout 20  # note` to the directive as three arguments.
 - Directive and section names are case-insensitive.
 - An argument that starts with a double or single quote runs to the matching
   unescaped quote. In every argument `\\\\` becomes one backslash. Inside quotes
@@ -19,6 +20,7 @@ conditional sections are left to the loader, which knows the defines in force.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,9 +139,12 @@ def parse_file(text: str, path: str) -> ParsedFile:
 
 
 def _last_line(node: RawNode) -> int:
-    if not node.children:
-        return node.end_line
-    return max(node.end_line, _last_line(node.children[-1]))
+    """Return the last line inside an unclosed section, following its last children down."""
+    last = node.end_line
+    while node.children:
+        node = node.children[-1]
+        last = max(last, node.end_line)
+    return last
 
 
 def _closing_name(text: str) -> str | None:
@@ -194,6 +199,25 @@ def _unquote(token: str, quote: str) -> str:
         out.append(char)
         index += 1
     return "".join(out)
+
+
+_RAW_WORD = re.compile(r'"(?:[^"\\]|\\.)*"?|\'(?:[^\'\\]|\\.)*\'?|\S+')
+
+
+def comment_word(text: str) -> int | None:
+    """Return the offset of the first unquoted argument that starts with `#`, if any.
+
+    The directive name itself is not checked: a line that starts with `#` is a
+    comment and never reaches this function.
+    """
+    if "#" not in text:
+        return None
+    words = _RAW_WORD.finditer(text)
+    next(words, None)
+    for word in words:
+        if word.group(0).startswith("#"):
+            return word.start()
+    return None
 
 
 @lru_cache(maxsize=65536)

@@ -1,7 +1,8 @@
 """Every real configuration in the shared corpus lints without a crash.
 
-CI provides the corpus at `../shared/corpus` beside the repository. None of the
-Apache cases proxies STIG Manager, so each must yield no target and no finding.
+CI provides the corpus at `../shared/corpus` beside the repository, or where
+STIGLINT_CORPUS points, and these tests fail without it. None of the Apache cases
+proxies STIG Manager, so each must yield no target and no finding.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import pytest
 from stiglint import linter
 from stiglint.settings import Settings
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "apache"
+from paths import CORPUS as SHARED_CORPUS
+
+CORPUS = SHARED_CORPUS / "apache"
 _NOT_CONFIG = {"SOURCE.md", "NOTICE", "copyright", "envvars"}
 
 # The RHEL tree names ServerRoot /etc/httpd, which is not here, and its
@@ -33,7 +36,10 @@ def _files() -> list[Path]:
     )
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+def test_corpus_has_apache_files():
+    assert len(_files()) >= 20, f"Apache corpus missing or incomplete at {CORPUS}"
+
+
 @pytest.mark.parametrize("path", _files(), ids=lambda path: str(path.relative_to(CORPUS)))
 def test_corpus_file_lints(path: Path):
     assert linter.detect_server(str(path)) == "apache"
@@ -45,8 +51,7 @@ def test_corpus_file_lints(path: Path):
     assert [e.message.split(" /")[0] for e in report.errors] == expected
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
-def test_corpus_debian_tree_reads_everything():
+def test_corpus_debian_tree_reads_everything(corpus: Path):
     report = linter.lint_file(str(CORPUS / "debian-packaged" / "apache2.conf"), Settings())
     names = {Path(file).name for file in report.files}
     assert {"ports.conf", "000-default.conf", "security.conf", "mpm_event.load"} <= names
@@ -55,8 +60,7 @@ def test_corpus_debian_tree_reads_everything():
     assert not [note for note in report.notes if "is not set" in note]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
-def test_corpus_mtls_host_is_read():
+def test_corpus_mtls_host_is_read(corpus: Path):
     path = CORPUS / "nivlheim-mtls" / "conf.d" / "ssl.conf"
     report = linter.lint_file(str(path), Settings(mounts=("/",)))
     # With the mount given, the /api/ Location is checked like a STIG Manager host.
@@ -71,8 +75,7 @@ def test_corpus_mtls_host_is_read():
     ]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
-def test_corpus_debian_tree_with_stigman_site(tmp_path: Path):
+def test_corpus_debian_tree_with_stigman_site(corpus: Path, tmp_path: Path):
     import shutil
 
     root = tmp_path / "apache2"

@@ -16,9 +16,11 @@ def names(config) -> list[str]:
 def test_include_resolves_against_server_root(tmp_path: Path):
     root = tmp_path / "root"
     write(root, "extra/a.conf", "Timeout 10\n")
-    main = write(tmp_path, "conf/httpd.conf", f"ServerRoot {root}\nInclude extra/a.conf\n")
+    # The main file lies below ServerRoot, as /etc/httpd/conf/httpd.conf does.
+    main = write(root, "conf/httpd.conf", f"ServerRoot {root}\nInclude extra/a.conf\n")
     config = load(str(main))
     assert config.errors == []
+    assert config.notes == []
     assert names(config) == [f"ServerRoot {root}", "Timeout 10"]
     assert config.root.block[1].file == str(root / "extra/a.conf")
     assert config.root.block[1].line == 1
@@ -133,7 +135,7 @@ def test_ifmodule_without_loadmodule_is_assumed_true(tmp_path: Path):
     config = load(str(main))
     assert names(config) == ["Define A 1"]
     assert len(config.notes) == 1
-    assert "<IfModule ssl_module> was read as if it held" in config.notes[0]
+    assert "<IfModule ssl_module> was read as if the condition were true" in config.notes[0]
 
 
 def test_ifmodule_in_fragment_with_some_loadmodule(tmp_path: Path):
