@@ -36,6 +36,11 @@ class Format(str, enum.Enum):
     github = "github"
 
 
+class ProbeFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
 class Server(str, enum.Enum):
     nginx = "nginx"
     apache = "apache"
@@ -390,7 +395,9 @@ def probe(
     token: Optional[str] = typer.Option(
         None, "--token", help="Bearer token sent with every request, for endpoints that need one."
     ),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output_format: ProbeFormat = typer.Option(
+        ProbeFormat.text, "--format", "-f", help="Output format."
+    ),
     timeout: float = typer.Option(
         10.0, "--timeout", help="Seconds to wait for each connection and each read."
     ),
@@ -414,7 +421,7 @@ def probe(
         checks = prober.run(url, token, timeout, window, insecure)
     except prober.ProbeError as exc:
         _fail(str(exc))
-    if output_format is Format.json:
+    if output_format is ProbeFormat.json:
         prober.render_json(url, checks, sys.stdout)
     else:
         prober.render_text(url, checks, sys.stdout)
