@@ -22,14 +22,13 @@ from __future__ import annotations
 import glob
 import os
 import re
-import stat
 
 from stiglint.apache import directives, syntax
 from stiglint.apache.model import Config, Directive
+from stiglint.files import UnreadableFile, read_text
 from stiglint.findings import InputError, Place
 from stiglint.settings import Version
 
-_MAX_FILE_BYTES = 64 * 1024 * 1024
 # httpd refuses to nest includes deeper than this (AP_MAX_INCLUDE_DEPTH).
 _MAX_INCLUDE_DEPTH = 128
 
@@ -175,43 +174,10 @@ class _Loader:
         if path == os.devnull:
             return ""  # httpd reads /dev/null as an empty file
         try:
-            status = os.stat(path)
-            if stat.S_ISDIR(status.st_mode):
-                raise IsADirectoryError(path)
-            if not stat.S_ISREG(status.st_mode):
-                # Opening a FIFO would block, and a device may never end.
-                self._error(place, f"{path}: cannot read: not a regular file (a pipe, socket "
-                            "or device)", "httpd rejects it too: include regular files only")
-                return None
-            if status.st_size > _MAX_FILE_BYTES:
-                self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
-                            "name the main configuration file")
-                return None
-            with open(path, "rb") as handle:
-                # The file may grow after stat, so the read stays capped.
-                data = handle.read(_MAX_FILE_BYTES + 1)
-            if len(data) > _MAX_FILE_BYTES:
-                self._error(place, f"{path}: cannot read: file is larger than 64 MiB",
-                            "name the main configuration file")
-                return None
-        except IsADirectoryError:
-            self._error(place, f"{path} is a directory, not a configuration file",
-                        "name the main file, such as /etc/apache2/apache2.conf")
+            return read_text(path, "Apache httpd", "/etc/apache2/apache2.conf")
+        except UnreadableFile as exc:
+            self._error(place, exc.message, exc.hint)
             return None
-        except FileNotFoundError:
-            self._error(place, f"{path}: file not found", "check the path")
-            return None
-        except PermissionError:
-            self._error(place, f"{path}: permission denied", "run as a user that can read it")
-            return None
-        except OSError as exc:
-            self._error(place, f"{path}: cannot read: {exc.strerror or exc}", "check the file")
-            return None
-        if b"\0" in data:
-            self._error(place, f"{path} is not a text file",
-                        "name an Apache httpd configuration file")
-            return None
-        return data.decode("utf-8", errors="replace")
 
     def _error(self, place: Place, message: str, hint: str) -> None:
         self.config.errors.append(InputError(place, message, hint))

@@ -9,8 +9,8 @@ from one file to the next, which `proxies` resolves later.
 from __future__ import annotations
 
 import os
-import stat
 
+from stiglint.files import UnreadableFile, read_text
 from stiglint.findings import InputError, Place
 from stiglint.haproxy.model import PROXY_KINDS, SECTION_KINDS, Config, Keyword, Section
 from stiglint.haproxy.syntax import (
@@ -20,7 +20,6 @@ from stiglint.haproxy.syntax import (
     split_line,
 )
 
-_MAX_FILE_BYTES = 64 * 1024 * 1024
 _CONDITIONAL = frozenset({".if", ".elif", ".else", ".endif"})
 # Directives HAProxy reports or ignores at load time. They never change sections.
 _DIAGNOSTICS = frozenset({".notice", ".warning", ".alert", ".diag", ".line"})
@@ -72,56 +71,10 @@ def load(
 
 def _read(path: str, config: Config) -> str | None:
     try:
-        data = _read_regular_file(path)
-    except _NotRegular:
-        config.errors.append(
-            InputError(
-                Place(path),
-                "not a regular file (a FIFO, socket or device), so it was not read",
-                "give the configuration file itself",
-            )
-        )
+        return read_text(path, "HAProxy", "/etc/haproxy/haproxy.cfg")
+    except UnreadableFile as exc:
+        config.errors.append(InputError(Place(path), exc.message, exc.hint))
         return None
-    except OSError as exc:
-        config.errors.append(
-            InputError(
-                Place(path),
-                f"cannot read the file: {exc.strerror or exc}",
-                "check the path and its permissions",
-            )
-        )
-        return None
-    if len(data) > _MAX_FILE_BYTES:
-        config.errors.append(
-            InputError(
-                Place(path),
-                f"file is too large to be a configuration (over {_MAX_FILE_BYTES} bytes)",
-            )
-        )
-        return None
-    if b"\0" in data:
-        config.errors.append(
-            InputError(Place(path), "file is binary, not an HAProxy configuration")
-        )
-        return None
-    return data.decode("utf-8", errors="replace")
-
-
-class _NotRegular(Exception):
-    pass
-
-
-def _read_regular_file(path: str) -> bytes:
-    """Read at most the size cap plus one byte of a regular file.
-
-    The file is opened without blocking, so a FIFO with no writer cannot hang
-    the run, and checked with fstat before any byte is read.
-    """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _NotRegular(path)
-        return handle.read(_MAX_FILE_BYTES + 1)
 
 
 def _names_version(args: tuple[str, ...]) -> bool:

@@ -13,11 +13,11 @@ import contextlib
 import glob
 import os
 import re
-import stat
 import sys
 
 import crossplane
 
+from stiglint.files import UnreadableFile, read_text
 from stiglint.findings import InputError, Place
 from stiglint.nginx import lua
 from stiglint.nginx.model import Config, Directive
@@ -36,7 +36,6 @@ _SERVER_LEVEL = frozenset({"location", "listen", "server_name"})
 _ESCAPE = re.compile(r"\\([\"'\\trn])")
 _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "r": "\r", "n": "\n"}
 
-_MAX_FILE_BYTES = 64 * 1024 * 1024
 _LONE_CR = re.compile("\r(?!\n)")
 # crossplane parses nested blocks recursively, a few Python frames per level;
 # this limit lets it read thousands of levels, which nginx accepts too.
@@ -144,35 +143,10 @@ class _Loader:
     def _read(self, path: str, include: Directive | None) -> str | None:
         place = include.place if include else Place(path)
         try:
-            status = os.stat(path)
-            if stat.S_ISDIR(status.st_mode):
-                raise IsADirectoryError(path)
-            if not stat.S_ISREG(status.st_mode):
-                raise _Unreadable("not a regular file (a pipe, socket or device)")
-            if status.st_size > _MAX_FILE_BYTES:
-                raise _Unreadable("file is larger than 64 MiB")
-            with open(path, "rb") as handle:
-                # A size hint avoids a 64 MiB buffer per file; the file may grow
-                # after stat, so the read stays capped.
-                data = handle.read(min(status.st_size, _MAX_FILE_BYTES) + 4096)
-        except IsADirectoryError:
-            self._error(place, f"{path} is a directory, not a configuration file",
-                        "name the main file, such as /etc/nginx/nginx.conf")
+            text = read_text(path, "nginx", "/etc/nginx/nginx.conf")
+        except UnreadableFile as exc:
+            self._error(place, exc.message, exc.hint)
             return None
-        except FileNotFoundError:
-            self._error(place, f"{path}: file not found", "check the path")
-            return None
-        except PermissionError:
-            self._error(place, f"{path}: permission denied", "run as a user that can read it")
-            return None
-        except (OSError, _Unreadable) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            self._error(place, f"{path}: cannot read: {reason}", "check the file")
-            return None
-        if b"\0" in data:
-            self._error(place, f"{path} is not a text file", "name an nginx configuration file")
-            return None
-        text = data.decode("utf-8", errors="replace")
         lone = _LONE_CR.search(text)
         if lone:
             line = text.count("\n", 0, lone.start()) + 1
@@ -297,10 +271,6 @@ class _Loader:
             spliced.extend(self._convert(statements, path, parent, include))
             self.stack.pop()
         return spliced
-
-
-class _Unreadable(Exception):
-    pass
 
 
 def _error_fields(exc: Exception) -> tuple[str, int | None]:

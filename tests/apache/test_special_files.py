@@ -24,7 +24,7 @@ def test_include_of_fifo_is_input_error(tmp_path: Path):
     os.mkfifo(pipe)
     main = write(tmp_path, "httpd.conf", f"Include {pipe}\n")
     config = load(str(main))
-    assert _messages(config) == [f"{pipe}: cannot read: not a regular file (a pipe, socket or device)"]
+    assert _messages(config) == [f"{pipe}: not a regular file (a pipe, socket or device), so it was not read"]
     assert config.errors[0].place.line == 1
 
 
@@ -34,7 +34,7 @@ def test_wildcard_include_matching_fifo_is_input_error(tmp_path: Path):
     main = write(tmp_path, "httpd.conf", "IncludeOptional conf.d/*.conf\n")
     config = load(str(main))
     assert _messages(config) == [
-        f"{tmp_path / 'conf.d' / 'b.conf'}: cannot read: not a regular file (a pipe, socket or device)"
+        f"{tmp_path / 'conf.d' / 'b.conf'}: not a regular file (a pipe, socket or device), so it was not read"
     ]
     assert [d.source() for d in config.root.block] == ["Timeout 3600"]
 

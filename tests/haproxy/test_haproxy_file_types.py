@@ -27,7 +27,7 @@ def test_fifo_without_writer_rejected(tmp_path):
     assert not thread.is_alive(), "load() blocked on a FIFO"
     messages = [error.message for error in result[0].errors]
     assert messages == [
-        "not a regular file (a FIFO, socket or device), so it was not read"
+        f"{path}: not a regular file (a pipe, socket or device), so it was not read"
     ]
     assert result[0].files == []
 
@@ -36,18 +36,18 @@ def test_fifo_without_writer_rejected(tmp_path):
 def test_device_rejected():
     config = load(["/dev/zero"])
     assert [error.message for error in config.errors] == [
-        "not a regular file (a FIFO, socket or device), so it was not read"
+        "/dev/zero: not a regular file (a pipe, socket or device), so it was not read"
     ]
 
 
 def test_read_capped_at_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(loader, "_MAX_FILE_BYTES", 100)
+    from stiglint import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.cfg"
     path.write_text("# x\n" * 100)
     config = load([str(path)])
-    assert [error.message for error in config.errors] == [
-        "file is too large to be a configuration (over 100 bytes)"
-    ]
+    assert [error.message for error in config.errors] == [f"{path}: file is larger than 64 MiB"]
 
 
 @needs_fifo
