@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stiglint import catalogue
+from stiglint import catalogue, timeouts
 from stiglint.apache.effective import HeaderRule, Scope, Timeout
 from stiglint.apache.model import Config, Directive
 from stiglint.apache.routing import Backend, ProxyRule, Route, Server
@@ -237,26 +237,10 @@ def _timeout_issue(context: Context, value: Timeout, why: str) -> list[Issue]:
     settings = context.settings
     seconds = value.seconds
     kind = context.endpoint.kind
-    if seconds <= settings.timeout_error_seconds:
-        rule = "TIMEOUT-STREAM-CUT"
-        symptom = {
-            Kind.SSE: "the state event stream is cut between the app's 30 s keepalives "
-            "and the browser reconnects again and again",
-            Kind.NDJSON: "the progress stream is truncated after a 200 status whenever "
-            "the app is quiet that long",
-            Kind.WEBSOCKET: "the log socket is closed between the app's 30 s pings",
-        }[kind]
-    elif seconds < settings.timeout_warning_seconds:
-        rule = "TIMEOUT-BELOW-RECOMMENDED"
-        symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG Manager's "
-            f"reverse-proxy guide recommends {_seconds(settings.timeout_warning_seconds)}",
-            Kind.NDJSON: f"an export or clone whose progress pauses longer than {seconds} s "
-            "is truncated",
-            Kind.WEBSOCKET: f"an idle log socket is closed after {seconds} s",
-        }[kind]
-    else:
+    verdict = timeouts.classify(kind, seconds, settings, f"{seconds} s")
+    if verdict is None:
         return []
+    rule, symptom = verdict
     target = _seconds(settings.timeout_warning_seconds)
     if value.name == "timeout=" and value.directive is not None:
         # The line that sets timeout= may be the ProxyPass or a ProxySet.

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from stiglint import catalogue
+from stiglint import catalogue, timeouts
 from stiglint.endpoints import Endpoint, Kind
 from stiglint.findings import Finding, Place, Severity
 from stiglint.haproxy.model import Keyword
@@ -243,27 +243,10 @@ def _timeout_issue(
 ) -> Issue | None:
     settings = context.settings
     endpoint_kind = context.endpoint.kind
-    if seconds <= settings.timeout_error_seconds:
-        rule = "TIMEOUT-STREAM-CUT"
-        symptom = {
-            Kind.SSE: "the state event stream is cut between the app's 30 s keepalives "
-            "and the browser reconnects again and again",
-            Kind.NDJSON: "the progress stream is truncated after a 200 status whenever "
-            "the app is quiet that long",
-            Kind.WEBSOCKET: "the log socket is closed between the app's 30 s pings",
-        }[endpoint_kind]
-    elif seconds < settings.timeout_warning_seconds:
-        rule = "TIMEOUT-BELOW-RECOMMENDED"
-        symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
-            "Manager's reverse-proxy guide recommends "
-            f"{format_seconds(settings.timeout_warning_seconds)}",
-            Kind.NDJSON: "an export or clone whose progress pauses longer than "
-            f"{format_seconds(seconds)} is truncated",
-            Kind.WEBSOCKET: f"an idle log socket is closed after {format_seconds(seconds)}",
-        }[endpoint_kind]
-    else:
+    verdict = timeouts.classify(endpoint_kind, seconds, settings, format_seconds(seconds))
+    if verdict is None:
         return None
+    rule, symptom = verdict
     recommended = format_seconds(settings.timeout_warning_seconds)
     fix = f"timeout {kind} {recommended}"
     if tunnelled and kind != "tunnel":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stiglint import catalogue
+from stiglint import catalogue, timeouts
 from stiglint.endpoints import Endpoint, Kind
 from stiglint.findings import Finding, Place, Severity
 from stiglint.nginx.effective import Headers, Scope
@@ -290,27 +290,10 @@ def _timeout_issue(
     settings = context.settings
     setting = f"{name} {text}" if directive else f"the default {name} of {text}"
     kind = context.endpoint.kind
-    if seconds <= settings.timeout_error_seconds:
-        symptom = {
-            Kind.SSE: "the state event stream is cut between the app's 30 s keepalives "
-            "and the browser reconnects again and again",
-            Kind.NDJSON: "the progress stream is truncated after a 200 status whenever "
-            "the app is quiet that long",
-            Kind.WEBSOCKET: "the log socket is closed between the app's 30 s pings",
-        }[kind]
-        rule = "TIMEOUT-STREAM-CUT"
-    elif seconds < settings.timeout_warning_seconds:
-        symptom = {
-            Kind.SSE: "the stream survives on the app's 30 s keepalive, but STIG "
-            "Manager's reverse-proxy guide "
-            f"recommends {format_seconds(settings.timeout_warning_seconds)}",
-            Kind.NDJSON: "an export or clone whose progress pauses longer than "
-            f"{format_seconds(seconds)} is truncated",
-            Kind.WEBSOCKET: f"an idle log socket is closed after {format_seconds(seconds)}",
-        }[kind]
-        rule = "TIMEOUT-BELOW-RECOMMENDED"
-    else:
+    verdict = timeouts.classify(kind, seconds, settings, format_seconds(seconds))
+    if verdict is None:
         return None
+    rule, symptom = verdict
     return Issue(
         rule,
         context.place_of(directive),

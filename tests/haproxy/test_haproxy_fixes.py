@@ -204,5 +204,5 @@ def test_below_recommended_names_guide(linter):
         ("TIMEOUT-BELOW-RECOMMENDED", 5)
     ]
     message = report.findings[0].message
-    assert "STIG Manager's reverse-proxy guide recommends 3600s" in message
+    assert "STIG Manager's reverse-proxy guide recommends 3600 s" in message
     assert "the guide" not in message
