@@ -47,6 +47,33 @@ STATE_SSE = Endpoint("state-sse", "GET", "api/op/state/sse", Kind.SSE)
 LOG_SOCKET = Endpoint("log-socket", "GET", "socket/log-socket", Kind.WEBSOCKET)
 STIG_IMPORT = Endpoint("stig-import", "POST", "api/stigs", Kind.UPLOAD)
 
+@dataclass(frozen=True)
+class Mount:
+    """Public paths of the app's root and of its API base, each ending in '/'.
+
+    `root` is None when only the API is published (under another name), so the
+    log socket, which sits beside the API, has no known public path.
+    """
+
+    root: str | None
+    api: str
+
+    @classmethod
+    def at(cls, root: str) -> Mount:
+        root = root if root.endswith("/") else root + "/"
+        return cls(root, root + "api/")
+
+    def request_path(self, endpoint: Endpoint) -> str | None:
+        if endpoint.path.startswith("api/"):
+            return self.api + endpoint.path[len("api/") :]
+        if self.root is None:
+            return None
+        return self.root + endpoint.path
+
+    def label(self) -> str:
+        return self.root if self.root is not None else self.api
+
+
 ENDPOINTS: tuple[Endpoint, ...] = (EXPORT_TO, CLONE, STATE_SSE, LOG_SOCKET, STIG_IMPORT)
 
 # The app's own idle keepalive: SSE comments and WebSocket pings every 30 s.

@@ -6,29 +6,12 @@ import re
 from dataclasses import dataclass
 
 from stiglint import endpoints
+from stiglint.endpoints import Mount
 from stiglint.apache.routing import Backend, ProxyRule, Server, resolve
 
 # A path that only STIG Manager's API serves; a pattern that matches it (under
 # some prefix) routes the API.
 _PROBE = "api/op/state/sse"
-
-
-@dataclass(frozen=True)
-class Mount:
-    """Public paths of the app's root and of its API base, each ending in '/'."""
-
-    root: str | None
-    api: str
-
-    def request_path(self, endpoint: endpoints.Endpoint) -> str | None:
-        if endpoint.path.startswith("api/"):
-            return self.api + endpoint.path[len("api/"):]
-        if self.root is None:
-            return None
-        return self.root + endpoint.path
-
-    def label(self) -> str:
-        return self.root if self.root is not None else self.api
 
 
 @dataclass(eq=False)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from stiglint import endpoints
+from stiglint.endpoints import Mount
 from stiglint.nginx.locations import Location, locations_in, select
 from stiglint.nginx.model import Config, Directive
 
@@ -35,24 +36,6 @@ class Upstream:
             if port_match:
                 host, port = port_match.group(1), int(port_match.group(2))
         return cls(match.group("scheme").lower(), host, port, match.group("uri"))
-
-
-@dataclass(frozen=True)
-class Mount:
-    """Public paths of the app's root and of its API base."""
-
-    root: str | None
-    api: str
-
-    def request_path(self, endpoint: endpoints.Endpoint) -> str | None:
-        if endpoint.path.startswith("api/"):
-            return self.api + endpoint.path[len("api/") :]
-        if self.root is None:
-            return None
-        return self.root + endpoint.path
-
-    def label(self) -> str:
-        return self.root if self.root is not None else self.api
 
 
 @dataclass(eq=False)
