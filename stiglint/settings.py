@@ -58,3 +58,29 @@ class Settings:
 
     def version_given(self, server: str) -> bool:
         return server in self.versions
+
+
+def version_from_comments(
+    server: str,
+    settings: Settings,
+    comments: dict[str, list[tuple[int, str]]],
+    notes: list[str],
+) -> Version:
+    """Return the release a lint should assume for `server`.
+
+    A version in the settings wins; otherwise a comment such as
+    `# stiglint: nginx-version=1.30.0` in the configuration states it, and an
+    invalid one becomes a note. `comments` maps files to (line, text after "#").
+    """
+    if settings.version_given(server):
+        return settings.version(server)
+    pattern = re.compile(rf"\s*stiglint:\s*{server}-version\s*=\s*(\S+)")
+    for file, lines in comments.items():
+        for line, text in lines:
+            match = pattern.match(text)
+            if match:
+                try:
+                    return Version.parse(match.group(1))
+                except ValueError as exc:
+                    notes.append(f"{file}:{line}: {exc}")
+    return settings.version(server)

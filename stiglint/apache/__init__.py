@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 
 from stiglint import endpoints
 from stiglint.apache import checks
 from stiglint.apache.effective import Scope
 from stiglint.apache.loader import load
-from stiglint.apache.model import Config
 from stiglint.apache.routing import ProxyRule, Server, alias_matches, resolve, servers_of
 from stiglint.apache.targets import Finder, Mount, Target
 from stiglint.findings import Report
 from stiglint.findings import Target as ReportTarget
-from stiglint.settings import Settings, Version
+from stiglint.settings import Settings, version_from_comments
 
 # A comment in the configuration can state the httpd release it runs on.
-_VERSION_COMMENT = re.compile(r"\s*stiglint:\s*apache-version\s*=\s*(\S+)")
 
 
 def lint(path: str, settings: Settings) -> Report:
@@ -24,7 +21,7 @@ def lint(path: str, settings: Settings) -> Report:
     report = Report("apache")
     config = load(path, settings.prefix, settings.version("apache"),
                   settings.version_given("apache"))
-    version = _version(config, settings, report)
+    version = version_from_comments("apache", settings, config.comments, report.notes)
     if version != settings.version("apache"):
         # <IfVersion> sections must be decided for the release the comment states.
         config = load(path, settings.prefix, version, True)
@@ -126,16 +123,3 @@ def _intended(rules: list[ProxyRule], path: str) -> ProxyRule | None:
             best = rule
     return best
 
-
-def _version(config: Config, settings: Settings, report: Report) -> Version:
-    if settings.version_given("apache"):
-        return settings.version("apache")
-    for file, comments in config.comments.items():
-        for line, text in comments:
-            match = _VERSION_COMMENT.match(text)
-            if match:
-                try:
-                    return Version.parse(match.group(1))
-                except ValueError as exc:
-                    report.notes.append(f"{file}:{line}: {exc}")
-    return settings.version("apache")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from stiglint import endpoints
 from stiglint.findings import InputError, Report, Target
@@ -11,13 +10,12 @@ from stiglint.nginx.clientcert import check_client_cert
 from stiglint.nginx.effective import Scope
 from stiglint.nginx.loader import deep_recursion, load
 from stiglint.nginx.locations import Location, locations_in, select
-from stiglint.nginx.model import Config, Directive
+from stiglint.nginx.model import Directive
 from stiglint.nginx.validate import validate
 from stiglint.nginx.targets import Finder, Mount, Upstream, fallback_location
-from stiglint.settings import Settings, Version
+from stiglint.settings import Settings, version_from_comments
 
 # A comment in the configuration can state the nginx release it runs on.
-_VERSION_COMMENT = re.compile(r"\s*stiglint:\s*nginx-version\s*=\s*(\S+)")
 
 
 def lint(path: str, settings: Settings) -> Report:
@@ -34,7 +32,7 @@ def _lint(path: str, settings: Settings) -> Report:
     report.notes.extend(config.notes)
     if config.fragment:
         report.notes.append(f"{path} has no http block; it was read as if inside http")
-    version = _version(config, settings, report)
+    version = version_from_comments("nginx", settings, config.comments, report.notes)
     finder = Finder(config)
     report.errors.extend(_duplicate_locations(finder.servers()))
     report.errors.extend(validate(config.root))
@@ -146,16 +144,3 @@ def _duplicate_locations(servers: list[Directive]) -> list[InputError]:
                 )
     return errors
 
-
-def _version(config: Config, settings: Settings, report: Report) -> Version:
-    if settings.version_given("nginx"):
-        return settings.version("nginx")
-    for file, comments in config.comments.items():
-        for line, text in comments:
-            match = _VERSION_COMMENT.match(text)
-            if match:
-                try:
-                    return Version.parse(match.group(1))
-                except ValueError as exc:
-                    report.notes.append(f"{file}:{line}: {exc}")
-    return settings.version("nginx")
