@@ -9,7 +9,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
-    """A file that cannot be linted: `message` says why, `hint` what to do."""
+    """A file that cannot be linted: `message` states why and `hint` what to do."""
 
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)

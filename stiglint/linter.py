@@ -98,7 +98,7 @@ def resolve_directory(path: str) -> tuple[str, str] | None:
 
 
 def lint_file(path: str, settings: Settings, server: str | None = None) -> Report:
-    """Lint one main configuration file (or configuration directory); never raises."""
+    """Lint one main configuration file or directory, reporting bad input as errors."""
     if os.path.isdir(path) and server != "haproxy":
         try:
             found = resolve_directory(path)

@@ -40,7 +40,7 @@ DEFAULT_VERSIONS = {
 
 @dataclass(frozen=True)
 class Settings:
-    """What a user can set from the command line or a configuration file."""
+    """Options a user sets on the command line or in a configuration file."""
 
     # Public paths STIG Manager is mounted at, such as "/stigman/". Empty means
     # detect them from the proxy targets.

@@ -1,4 +1,4 @@
-"""What an idle timeout does to STIG Manager's long-lived endpoints, for every server."""
+"""Verdicts on idle timeouts at STIG Manager's long-lived endpoints, for every server."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from stiglint.nginx.syntax import TOO_LONG, check_syntax
 
 lua.register()
 
-# Directives that only make sense inside `http`; a file whose top level holds
+# Directives that only make sense inside `http`. A file whose top level contains
 # them is a fragment such as conf.d/site.conf.
 _HTTP_LEVEL = frozenset(
     {"server", "upstream", "map", "geo", "split_clients", "proxy_cache_path", "log_format"}
