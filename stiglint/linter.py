@@ -134,19 +134,22 @@ def lint_file(path: str, settings: Settings, server: str | None = None) -> Repor
             return report
     module = importlib.import_module(f"stiglint.{server}")
     report = module.lint(path, settings)
-    if settings.mounts and not report.targets and not report.errors:
-        report.findings.append(_unserved_mounts(path, settings.mounts))
+    served = {target.mount for target in report.targets}
+    unserved = [mount for mount in settings.mounts if mount not in served]
+    if unserved and not report.errors:
+        report.findings.append(_unserved_mounts(path, unserved))
     return report
 
 
-def _unserved_mounts(path: str, mounts: tuple[str, ...]) -> Finding:
+def _unserved_mounts(path: str, mounts: list[str]) -> Finding:
     """Report mount paths the user gave that no proxy block serves."""
     rule = catalogue.get("ROUTE-SHADOWED")
+    names = ", ".join(mounts)
     return Finding(
         rule.id,
         rule.severity,
         Place(path),
-        f"No block in these files proxies the STIG Manager mount path "
-        f"{', '.join(mounts)} given in the settings, so nothing was checked",
+        f"No block in these files proxies the STIG Manager mount path {names} given "
+        "with --mount or in the configuration file, so nothing was checked there",
         "# check the mount path, or that these are the files the server loads",
     )

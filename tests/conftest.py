@@ -18,7 +18,10 @@ from stiglint.cli import app  # noqa: E402
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.fail(f"corpus of real configurations not found at {CORPUS}")
+        pytest.fail(
+            f"corpus of real configurations not found at {CORPUS}: place it there, "
+            "or set STIGLINT_CORPUS to its directory"
+        )
     return CORPUS
 
 

@@ -181,7 +181,7 @@ def test_mount_that_nothing_serves_fails(tmp_path):
     result = run("check", "--no-config", "--mount", "/wrong/", str(SAMPLES / "pass.conf"))
     assert result.returncode == 1
     assert "ROUTE-SHADOWED" in result.stdout
-    assert "mount path /wrong/ given in the settings, so nothing was checked" in result.stdout
+    assert "mount path /wrong/ given with --mount or in the configuration file" in result.stdout
 
 
 def test_mount_list_split_on_commas(tmp_path):
@@ -189,4 +189,6 @@ def test_mount_list_split_on_commas(tmp_path):
                  str(SAMPLES / "pass.conf"))
     document = json.loads(result.stdout)
     assert [t["mount"] for t in document["targets"]] == ["/stigman/"]
-    assert result.returncode == 0
+    assert [f["rule"] for f in document["findings"]] == ["ROUTE-SHADOWED"]
+    assert "mount path /other/ given" in document["findings"][0]["message"]
+    assert result.returncode == 1

@@ -58,12 +58,13 @@ def summary(reports: list[Report]) -> str:
     targets = sum(len(report.targets) for report in reports)
     errors = sum(len(report.errors) for report in reports)
     totals = counts(reports)
+    nouns = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info finding"}
     parts = [
-        plural(totals[severity.label], severity.label)
+        plural(totals[severity.label], nouns[severity])
         for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if totals[severity.label]
     ]
-    where = f"in {plural(len(files), 'file')}"
+    where = f"in {plural(len(files), 'file')}" if files else "(no file could be read)"
     scope = f"{plural(targets, 'STIG Manager location')} checked"
     if errors:
         parts.insert(0, plural(errors, "input error"))
