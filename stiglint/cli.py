@@ -200,6 +200,12 @@ def check(
     if combine:
         if run.server not in (None, "haproxy"):
             _fail("--combine reads HAProxy configurations only; drop --server or use haproxy")
+        if run.server is None:
+            from stiglint import linter
+
+            for path in paths:
+                if os.path.isfile(path) and _detected(linter, path) != "haproxy":
+                    _fail(f"--combine reads HAProxy configurations only, and {path} is not one")
         if stdin_text is not None:
             _fail("--combine reads files, not standard input")
         reports = lint_run.lint_combined(paths, run)
@@ -213,6 +219,13 @@ def check(
     if lint_run.fails(reports, run):
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_CLEAN)
+
+
+def _detected(linter, path: str) -> str | None:
+    try:
+        return linter.detect_server(path)
+    except linter.UnknownServer:
+        return None
 
 
 def _split(values: List[str]) -> list[str]:

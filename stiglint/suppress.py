@@ -28,6 +28,9 @@ _COMMENT = re.compile(
     r"#\s*stiglint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*(?P<rules>[A-Za-z0-9_,\s-]*)"
 )
 _MAX_FILE_BYTES = 64 * 1024 * 1024
+# Any `# stiglint: word`, to catch misspelled forms that would otherwise do nothing.
+_ANY_STIGLINT = re.compile(r"#\s*stiglint\s*:\s*(?P<word>[\w-]*)")
+_OTHER_FORMS = frozenset({"nginx-version", "apache-version"})
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Suppression:
     first: int | None
     last: int | None
     used: set[str] = field(default_factory=set)
+    # The keyword of a `# stiglint:` comment that is no known form, if so.
+    unknown: str | None = None
 
     def covers(self, finding: Finding) -> bool:
         if finding.rule not in self.rules:
@@ -107,6 +112,12 @@ def scan(
             continue
         match = _COMMENT.match(line, start)
         if match is None:
+            other = _ANY_STIGLINT.match(line, start)
+            if other is not None and other.group("word").lower() not in _OTHER_FORMS:
+                found.append(
+                    Suppression(file, index + 1, start + 1, (), index + 1, index + 1,
+                                unknown=other.group("word") or "(empty)")
+                )
             continue
         if own_line_only and not line.lstrip().startswith("#"):
             continue
@@ -198,11 +209,24 @@ def _unused(suppressions: dict[str, list[Suppression]]) -> list[Finding]:
         if quiet:
             continue
         for suppression in file_suppressions:
+            if suppression.unknown is not None:
+                findings.append(_unknown_finding(rule, suppression))
+                continue
             for rule_id in suppression.rules or ("",):
                 if rule_id in suppression.used or rule_id == UNUSED_RULE:
                     continue
                 findings.append(_unused_finding(rule, suppression, rule_id))
     return findings
+
+
+def _unknown_finding(rule: catalogue.Rule, suppression: Suppression) -> Finding:
+    return Finding(
+        UNUSED_RULE,
+        rule.severity,
+        Place(suppression.file, suppression.line, suppression.column),
+        f"unknown stiglint comment '{suppression.unknown}', so it does nothing",
+        fix="# stiglint: ignore=RULE-ID (or ignore-file=, nginx-version=, apache-version=)",
+    )
 
 
 def _unused_finding(rule: catalogue.Rule, suppression: Suppression, rule_id: str) -> Finding:

@@ -192,3 +192,9 @@ def test_mount_list_split_on_commas(tmp_path):
     assert [f["rule"] for f in document["findings"]] == ["ROUTE-SHADOWED"]
     assert "mount path /other/ given" in document["findings"][0]["message"]
     assert result.returncode == 1
+
+
+def test_combine_rejects_other_servers():
+    result = run("check", "--no-config", "--combine", str(SAMPLES / "pass.conf"))
+    assert result.returncode == 2
+    assert "--combine reads HAProxy configurations only" in result.stderr

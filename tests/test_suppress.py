@@ -320,3 +320,17 @@ def test_suppression_text_inside_quotes_is_not_honoured(tmp_path):
     report = Report("nginx", files=[str(path)], findings=[finding])
     apply(report)
     assert [f.rule for f in report.findings] == ["BODY-SIZE-LIMIT"]
+
+
+def test_misspelled_stiglint_comment_is_reported(tmp_path):
+    from stiglint.findings import Report
+    from stiglint.suppress import apply
+
+    path = tmp_path / "nginx.conf"
+    path.write_text(
+        "# stiglint: ignor=WEBSOCKET-UPGRADE\n# stiglint: nginx-version=1.30.0\nhttp {}\n"
+    )
+    report = Report("nginx", files=[str(path)])
+    apply(report)
+    assert [(f.rule, f.place.line) for f in report.findings] == [("SUPPRESSION-UNUSED", 1)]
+    assert "unknown stiglint comment 'ignor'" in report.findings[0].message
