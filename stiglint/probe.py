@@ -413,10 +413,18 @@ def check_websocket(target: Target, token: str | None, timeout: float) -> Check:
             "websocket", FAIL,
             f"{target.url(relative)} answered 101 with a wrong Sec-WebSocket-Accept", measurements,
         )
+    if status == 404:
+        cause = (
+            "the path does not reach STIG Manager's log socket (check the base URL and "
+            "that the proxy routes socket/log-socket to the app)"
+        )
+    elif status in (400, 426):
+        cause = "the proxy does not pass Upgrade and Connection on to STIG Manager"
+    else:
+        cause = "the request was not upgraded on its way to STIG Manager"
     return Check(
         "websocket", FAIL,
-        f"{target.url(relative)} answered {status} instead of 101: the proxy does not pass "
-        "Upgrade and Connection on to STIG Manager",
+        f"{target.url(relative)} answered {status} instead of 101: {cause}",
         measurements,
     )
 
