@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from stiglint import endpoints
+from stiglint import endpoints, merge
 from stiglint.apache import checks
 from stiglint.apache.effective import Scope
 from stiglint.apache.loader import load
@@ -46,7 +46,7 @@ def lint(path: str, settings: Settings) -> Report:
             )
         issues.extend(_check_server(server, targets, finder, settings, version, config, report))
 
-    report.findings = checks.collect(issues)
+    report.findings = merge.collect(issues)
     # Every endpoint runs into the same unreadable pattern, so report it once.
     report.notes = list(dict.fromkeys(report.notes))
     return report

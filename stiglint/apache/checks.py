@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stiglint import catalogue, timeouts
+from stiglint import timeouts
 from stiglint.apache.effective import HeaderRule, Scope, Timeout
 from stiglint.apache.model import Config, Directive
 from stiglint.apache.routing import Backend, ProxyRule, Route, Server
 from stiglint.endpoints import Endpoint, Kind
-from stiglint.findings import Finding, Place, Severity
+from stiglint.findings import Place, Severity
 from stiglint.settings import Settings
 
 FORWARDED = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host")
@@ -52,6 +52,7 @@ class Issue:
     severity: Severity | None = None
     # What breaks for this kind of endpoint; merged issues list each once.
     detail: str = ""
+    detail_intro: str = ": "
 
 
 @dataclass
@@ -536,39 +537,3 @@ def _before(first: Directive, second: Directive) -> bool:
 
 
 CHECKS = (check_body_size, check_buffering, check_websocket, check_timeout, check_forwarded)
-
-
-def collect(issues: list[Issue]) -> list[Finding]:
-    """Merge issues of one rule at one place into one finding per place."""
-    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str]]] = {}
-    for issue in issues:
-        key = (issue.rule, issue.place)
-        if key not in merged:
-            merged[key] = (issue, [], [])
-        _, labels, details = merged[key]
-        for label in issue.endpoints:
-            if label not in labels:
-                labels.append(label)
-        if issue.detail and issue.detail not in details:
-            details.append(issue.detail)
-
-    findings = []
-    for issue, labels, details in merged.values():
-        rule = catalogue.get(issue.rule)
-        message = issue.message.replace("{endpoints}", _join(labels))
-        if details:
-            message += ": " + "; ".join(details)
-        findings.append(
-            Finding(issue.rule, issue.severity or rule.severity, issue.place, message,
-                    issue.fix, tuple(labels))
-        )
-    return findings
-
-
-def _join(labels: list[str]) -> str:
-    if not labels:
-        # A host whose mount path is unknown still has its client certificates checked.
-        return "STIG Manager"
-    if len(labels) == 1:
-        return labels[0]
-    return ", ".join(labels[:-1]) + " and " + labels[-1]

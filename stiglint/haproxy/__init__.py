@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from stiglint import endpoints
+from stiglint import endpoints, merge
 from stiglint.findings import Place, Report, Target
 from stiglint.haproxy import checks
 from stiglint.haproxy.loader import load
@@ -111,7 +111,7 @@ def _lint(paths: list[str], settings: Settings) -> tuple[Report, Config]:
                 f"{backend.section.place}: {reason}, but no frontend routes STIG Manager's "
                 "endpoints to it, so it was not checked"
             )
-    report.findings = checks.collect(issues)
+    report.findings = merge.collect(issues)
     # Routes of several endpoints and mounts can repeat the same note.
     report.notes = list(dict.fromkeys(report.notes))
     return report, config

@@ -12,9 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from stiglint import catalogue, timeouts
+from stiglint import timeouts
 from stiglint.endpoints import Endpoint, Kind
-from stiglint.findings import Finding, Place, Severity
+from stiglint.findings import Place, Severity
 from stiglint.haproxy.model import Keyword
 from stiglint.haproxy.proxies import Proxies, Proxy
 from stiglint.haproxy.routing import (
@@ -67,6 +67,11 @@ class Issue:
     severity: Severity | None = None
     # What breaks for this kind of endpoint. Merged issues list each detail once.
     detail: str = ""
+    detail_intro: str = ": "
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return (self.endpoint,) if self.endpoint else ()
 
 
 @dataclass
@@ -779,43 +784,3 @@ ROUTE_CHECKS = (
     check_forwarded,
     check_websocket,
 )
-
-
-def collect(issues: list[Issue]) -> list[Finding]:
-    """Merge issues of one rule at one place into one finding per place."""
-    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str], list[str]]] = {}
-    for issue in issues:
-        key = (issue.rule, issue.place)
-        if key not in merged:
-            merged[key] = (issue, [], [], [])
-        _, labels, details, fixes = merged[key]
-        if issue.endpoint and issue.endpoint not in labels:
-            labels.append(issue.endpoint)
-        if issue.detail and issue.detail not in details:
-            details.append(issue.detail)
-        for line in issue.fix.splitlines():
-            if line not in fixes:
-                fixes.append(line)
-    findings = []
-    for issue, labels, details, fixes in merged.values():
-        rule = catalogue.get(issue.rule)
-        message = issue.message.replace("{endpoints}", _join(labels) or "STIG Manager")
-        if details:
-            message += ": " + "; ".join(details)
-        findings.append(
-            Finding(
-                issue.rule,
-                issue.severity or rule.severity,
-                issue.place,
-                message,
-                "\n".join(fixes),
-                tuple(labels),
-            )
-        )
-    return findings
-
-
-def _join(labels: list[str]) -> str:
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]

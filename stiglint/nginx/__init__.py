@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from stiglint import endpoints
+from stiglint import endpoints, merge
 from stiglint.findings import InputError, Report, Target
 from stiglint.nginx import checks
 from stiglint.nginx.clientcert import check_client_cert
@@ -62,7 +62,7 @@ def _lint(path: str, settings: Settings) -> Report:
         for server in finder.servers():
             issues.extend(check_client_cert(server, version))
 
-    report.findings = checks.collect(issues)
+    report.findings = merge.collect(issues)
     return report
 
 

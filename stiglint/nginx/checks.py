@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stiglint import catalogue, timeouts
+from stiglint import timeouts
 from stiglint.endpoints import Endpoint, Kind
-from stiglint.findings import Finding, Place, Severity
+from stiglint.findings import Place, Severity
 from stiglint.nginx.effective import Headers, Scope
 from stiglint.nginx.locations import Location
 from stiglint.nginx.model import Directive
@@ -51,6 +51,10 @@ class Issue:
     detail: str = ""
     # Text between the message and the details.
     detail_intro: str = ": "
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return (self.endpoint,)
 
 
 @dataclass
@@ -512,47 +516,3 @@ def check_unrouted(server: Directive, endpoint: Endpoint, path: str) -> Issue:
 
 
 CHECKS = (check_body_size, check_buffering, check_websocket, check_timeout, check_forwarded)
-
-
-def collect(issues: list[Issue]) -> list[Finding]:
-    """Merge issues of one rule at one place into one finding per place."""
-    merged: dict[tuple[str, Place], tuple[Issue, list[str], list[str]]] = {}
-    for issue in issues:
-        key = (issue.rule, issue.place)
-        if key not in merged:
-            merged[key] = (issue, [], [])
-        _, labels, details = merged[key]
-        if issue.endpoint not in labels:
-            labels.append(issue.endpoint)
-        if issue.detail and issue.detail not in details:
-            details.append(issue.detail)
-
-    severities: dict[tuple[str, Place], Severity] = {}
-    for issue in issues:
-        if issue.severity is not None:
-            key = (issue.rule, issue.place)
-            severities[key] = max(issue.severity, severities.get(key, issue.severity))
-
-    findings = []
-    for (rule_id, place), (issue, labels, details) in merged.items():
-        rule = catalogue.get(rule_id)
-        message = issue.message.replace("{endpoints}", _join(labels))
-        if details:
-            message += issue.detail_intro + "; ".join(details)
-        findings.append(
-            Finding(
-                issue.rule,
-                severities.get((rule_id, place), rule.severity),
-                place,
-                message,
-                issue.fix,
-                tuple(labels),
-            )
-        )
-    return findings
-
-
-def _join(labels: list[str]) -> str:
-    if len(labels) == 1:
-        return labels[0]
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
