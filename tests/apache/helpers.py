@@ -37,3 +37,15 @@ def codes(report: Report, with_file: bool = False) -> list[str]:
 
 def error_lines(report: Report) -> list[tuple[str, int | None]]:
     return sorted((Path(error.place.file).name, error.place.line) for error in report.errors)
+
+
+# A STIG Manager host that passes every check; tests change one thing at a time.
+GOOD_HOST = """
+Timeout 3600
+<VirtualHost *:443>
+    ServerName stigman.example.org
+    ProxyPreserveHost On
+    RequestHeader set X-Forwarded-Proto "https"
+    ProxyPass / http://stigman:54000/ upgrade=websocket
+</VirtualHost>
+"""

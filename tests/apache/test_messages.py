@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import codes, lint_text
+from .helpers import GOOD_HOST, codes, lint_text
 
-HOST = """
-Timeout 3600
-<VirtualHost *:443>
-    ServerName stigman.example.org
-    ProxyPreserveHost On
-    RequestHeader set X-Forwarded-Proto "https"
-    ProxyPass / http://stigman:54000/ upgrade=websocket
-</VirtualHost>
-"""
+HOST = GOOD_HOST
 
 
 def test_timeout_unit_is_explained(tmp_path: Path):

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import codes, lint_text, write
+from .helpers import GOOD_HOST, codes, lint_text, write
 
-# A host that passes every check; each test changes one thing.
-GOOD = """
-Timeout 3600
-<VirtualHost *:443>
-    ServerName stigman.example.org
-    ProxyPreserveHost On
-    RequestHeader set X-Forwarded-Proto "https"
-    ProxyPass / http://stigman:54000/ upgrade=websocket
-</VirtualHost>
-"""
+GOOD = GOOD_HOST
 
 
 def test_good_host_passes(tmp_path: Path):
