@@ -85,7 +85,7 @@ class Target:
 
 @dataclass
 class Report:
-    """What linting one configuration produced."""
+    """The result of linting one configuration."""
 
     server: str
     files: list[str] = field(default_factory=list)

@@ -22,7 +22,7 @@ class Issue(Protocol):
     message: str
     fix: str
     severity: Severity | None
-    # What breaks for this kind of endpoint, and the text that leads into it.
+    # The symptom for this kind of endpoint, and the text that leads into it.
     detail: str
     detail_intro: str
 

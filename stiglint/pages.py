@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def pages_dir() -> Path:
-    """Return the directory that holds the rule pages."""
+    """Return the directory that contains the rule pages."""
     installed = _PACKAGE / "rule_pages"
     if installed.is_dir():
         return installed
@@ -22,7 +22,7 @@ def read(rule_id: str) -> str | None:
         return None
 
 
-# A page section that still holds this text has not been written yet.
+# A page section that still contains this text has not been written yet.
 PLACEHOLDER = "TO BE WRITTEN"
 
 

@@ -10,7 +10,7 @@ def classify(kind: Kind, seconds: float, settings: Settings, shown: str) -> tupl
     """Return (rule id, symptom) for an idle timeout on an endpoint of `kind`, or None.
 
     A timeout at or below the app's 30 s keepalive cuts the stream between two
-    keepalives or pings; one below the recommended 3600 s cuts quiet NDJSON
+    keepalives or pings. One below the recommended 3600 s cuts quiet NDJSON
     progress and idle sockets. `shown` is the timeout as the message prints it,
     and `settings` holds both thresholds.
     """

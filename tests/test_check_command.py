@@ -29,7 +29,7 @@ def test_clean_sample_exits_zero():
     assert result.stderr == ""
 
 
-def test_failing_sample_exits_one_with_file_line_and_fix():
+def test_failing_sample_output():
     result = run("check", str(SAMPLES / "fail-websocket.conf"), cwd="/")
     assert result.returncode == 1
     lines = result.stdout.splitlines()

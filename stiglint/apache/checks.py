@@ -379,7 +379,7 @@ def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
     """Check mutual TLS for CAC/PIV sign-in on a host that serves STIG Manager.
 
     The host-level `SSLVerifyClient` decides the header checks. A `<Location>`
-    that asks for certificates itself (per-directory renegotiation) gets its
+    that requests certificates itself (per-directory renegotiation) gets its
     depth checked too, with its own `SSLVerifyDepth` or the host's.
     """
     verify = server.get("sslverifyclient")
@@ -442,7 +442,7 @@ def check_client_cert(server: Server, labels: tuple[str, ...]) -> list[Issue]:
 
 
 def missing_ca_note(server: Server) -> str | None:
-    """Describe a host that asks for client certificates with no CA to verify them against."""
+    """Describe a host that requests client certificates with no CA to verify them against."""
     verify = server.get("sslverifyclient")
     if verify is None or verify.args[:1] not in (["require"], ["optional"]):
         return None

@@ -15,7 +15,7 @@ behaviour of `ap_cfg_getline` and `ap_getword_conf`):
   stays as written, so regular expressions such as `"^\\.ht"` keep it.
 
 Splitting a file into lines and sections happens here; `${VAR}` substitution and
-conditional sections are left to the loader, which knows the defines in force.
+conditional sections are left to the loader, which tracks the defines in force.
 """
 
 from __future__ import annotations

@@ -400,9 +400,9 @@ def check_route(
 def check_upstream_path(context: Context, location_path: str, uri: str | None) -> list[Issue]:
     """Flag an endpoint that proxy_pass sends to a path the app does not serve.
 
-    STIG Manager serves its API and socket at its own root (`/api/...`,
-    `/socket/log-socket`; its client settings are relative to the server root),
-    so the path that reaches it must be exactly that. With a URI part, nginx
+    STIG Manager serves its API and socket at its own root (`/api/...` and
+    `/socket/log-socket`), and it has no setting to serve under a prefix. So the
+    path that reaches it must be exactly that. With a URI part, nginx
     replaces the part of the request path that matched the location prefix with
     the URI; without one, it passes the request path unchanged.
     """

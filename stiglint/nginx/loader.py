@@ -1,10 +1,10 @@
 """Reading an nginx configuration tree: crossplane per file, includes our own way.
 
 Includes are followed here rather than by crossplane so that they behave as in
-nginx (src/core/ngx_conf_file.c, ngx_conf_include): a relative path resolves
-against the directory of the main file (or the given prefix), a pattern with
-`*`, `?` or `[` expands in sorted order and may match nothing, a literal path
-must exist, and a file included from two places is spliced into both.
+nginx (src/core/ngx_conf_file.c, ngx_conf_include). A relative path resolves
+against the directory of the main file, or the given prefix. A pattern with
+`*`, `?` or `[` expands in sorted order and may match nothing, while a literal
+path must exist. A file included from two places is spliced into both.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def mount_for(location: Location, upstream: Upstream | None) -> Mount | None:
 def _exact_mount(path: str, uri: str | None) -> Mount | None:
     """Place the app's root from an exact location such as `= /stigman/socket/log-socket`.
 
-    An exact location serves one path; its upstream path is the URI part of
+    An exact location serves one path. Its upstream path is the URI part of
     proxy_pass, which replaces the whole path, or the path itself without one.
     """
     upstream_path = uri if uri is not None else path

@@ -2,10 +2,10 @@
 
 crossplane runs with its argument and context checks off, so that fragments and
 third-party modules parse. This pass restores the checks that matter for the
-rules: a misspelled directive (which nginx rejects, and which would silently
-leave a default in force), a value that does not parse as nginx's size or time,
-a flag that is not on or off, and a directive repeated in one block where nginx
-refuses duplicates.
+rules. It reports a misspelled directive, which nginx rejects and which would
+silently leave a default in force. It also reports a value that does not parse
+as nginx's size or time, a flag that is not on or off, and a directive repeated
+in one block where nginx rejects duplicates.
 """
 
 from __future__ import annotations
